@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { errors } from '../errors.ts';
+
+/**
+ * Every rate limit of SPEC.md §3 and PROTOCOL.md §2/§5/§6 in one table: points per window (seconds).
+ * rate-limiter-flexible keeps the counters in Redis with atomic Lua, so several api processes share
+ * them.
+ */
+export const RATE_LIMITS = {
+  register: { points: 30, duration: 3600 },
+  login: { points: 20, duration: 300 },
+  forgotPassword: { points: 15, duration: 3600 },
+  comment: { points: 30, duration: 300 },
+  report: { points: 10, duration: 3600 },
+  uploadNewcomer: { points: 4, duration: 3600 },
+  uploadRegular: { points: 16, duration: 3600 },
+  uploadVeteran: { points: 64, duration: 3600 },
+  playerProvision: { points: 10, duration: 3600 },
+  playerCredentials: { points: 30, duration: 60 },
+  deviceRead: { points: 60, duration: 60 },
+  deviceReaction: { points: 30, duration: 60 },
+  deviceEcho: { points: 10, duration: 60 },
+  commandPerPlayer: { points: 300, duration: 60 },
+  commandPerUser: { points: 1000, duration: 60 },
+} as const;
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Consumes one point of `name` for `key`; throws 429 `rate_limited` with Retry-After when spent. */
+    consumeRateLimit: (name: RateLimitName, key: string, points?: number) => Promise<void>;
+    /** preHandler factory keyed by the client IP (behind Caddy, from X-Forwarded-For). */
+    rateLimitByIp: (name: RateLimitName) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+export const rateLimitPlugin = fp(async (app: FastifyInstance) => {
+  const limiters = new Map<RateLimitName, RateLimiterRedis>();
+  const limiter = (name: RateLimitName) => {
+    let l = limiters.get(name);
+    if (!l) {
+      l = new RateLimiterRedis({ storeClient: app.redis, keyPrefix: `makapix:rl:${name}`, ...RATE_LIMITS[name] });
+      limiters.set(name, l);
+    }
+    return l;
+  };
+
+  app.decorate('consumeRateLimit', async (name: RateLimitName, key: string, points = 1) => {
+    try {
+      await limiter(name).consume(key, points);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw errors.rateLimited(err.msBeforeNext / 1000);
+      throw err;
+    }
+  });
+  app.decorate('rateLimitByIp', (name: RateLimitName) => async (req: FastifyRequest) => {
+    await app.consumeRateLimit(name, req.ip);
+  });
+});

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { createTestDatabase } from '@makapix/db/test-helpers';
+import { allocateRedisDb } from '@makapix/devstack';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../src/app.ts';
+import { loadConfig, type ApiConfig } from '../src/config.ts';
+
+export interface TestApp {
+  app: App;
+  config: ApiConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * A real api instance for `inject`: its own migrated PostgreSQL database and its own Redis logical
+ * database on the services started by the vitest global setup.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(inject('databaseUrl'));
+  const redis = await allocateRedisDb(inject('redisUrl'));
+  const caDir = inject('caDir');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    DATABASE_MIGRATE_ON_START: 'false',
+    REDIS_URL: redis.url,
+    VAULT_DIR: path.join(inject('scratchDir'), `vault-${path.basename(database.url)}`),
+    CA_CERT_FILE: path.join(caDir, 'ca.pem'),
+    CA_KEY_FILE: path.join(caDir, 'ca-key.pem'),
+    CRL_FILE: path.join(caDir, 'crl.pem'),
+    ...env,
+  });
+  const app = await buildApp(config);
+  await app.ready();
+  return {
+    app,
+    config,
+    close: async () => {
+      await app.close();
+      await redis.flush();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+export { PERMANENT_BAN_UNTIL } from './columns.ts';
+export * from './enums.ts';
+export * from './users.ts';
+export * from './posts.ts';
+export * from './playlists.ts';
+export * from './social.ts';
+export * from './moderation.ts';
+export * from './notifications.ts';
+export * from './views.ts';
+export * from './players.ts';
+export * from './pki.ts';
+export * from './audit.ts';
+export * from './relations.ts';

@@ -1,0 +1,22 @@
+import type { DevConfig } from './config.ts';
+
+/** What a person needs after `npm start`: where everything is and how to log in. */
+export function printBanner(o: { publicBaseUrl: string; mailApiUrl: string; started: string[]; config: DevConfig }) {
+  const lines = [
+    '',
+    '  Makapix Club is running',
+    '',
+    `  Site ............ ${o.publicBaseUrl}/`,
+    `  API health ...... ${o.publicBaseUrl}/api/health`,
+    `  API docs ........ ${o.publicBaseUrl}/api/docs`,
+    `  Vault ........... ${o.publicBaseUrl}/vault/`,
+    `  Mails (sink) .... ${o.mailApiUrl}/messages   (or: npm run mail -- latest <address>)`,
+    `  MQTT (mTLS) ..... mqtts://${o.config.publicHost}:${o.config.ports.mqtts}  CA: ${o.config.dirs.ca}/ca.pem`,
+    `  Processes ....... ${o.started.join(', ')}`,
+    `  Data ............ ${o.config.dataDir} (kept between runs)`,
+    '',
+    '  Press Ctrl-C to stop everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

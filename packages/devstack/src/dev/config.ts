@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { devDataDir } from '../paths.ts';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+// Project ports sit away from the system defaults so a Debian-installed PostgreSQL, Redis or
+// Mosquitto on this machine never collides with the dev stack.
+const envSchema = z.object({
+  MAKAPIX_DATA_DIR: z.string().default(devDataDir),
+  MAKAPIX_HTTP_PORT: port.default(8080),
+  MAKAPIX_PUBLIC_HOST: z.string().default('localhost'),
+  MAKAPIX_API_PORT: port.default(3001),
+  MAKAPIX_WEB_PORT: port.default(3000),
+  MAKAPIX_PG_PORT: port.default(54329),
+  MAKAPIX_REDIS_PORT: port.default(6390),
+  MAKAPIX_SMTP_PORT: port.default(2525),
+  MAKAPIX_MAIL_API_PORT: port.default(8025),
+  MAKAPIX_MQTTS_PORT: port.default(8883),
+  MAKAPIX_MQTT_INTERNAL_PORT: port.default(1883),
+  MAKAPIX_BROKER_SANS: z.string().default(''),
+  MAKAPIX_SIM_PLAYERS: z.coerce.number().int().min(0).max(50).default(3),
+});
+
+/** The dev command's configuration (its one config parser); every value has a working default. */
+export function loadDevConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid dev configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.MAKAPIX_DATA_DIR);
+  return {
+    dataDir,
+    publicHost: e.MAKAPIX_PUBLIC_HOST,
+    ports: {
+      http: e.MAKAPIX_HTTP_PORT,
+      api: e.MAKAPIX_API_PORT,
+      web: e.MAKAPIX_WEB_PORT,
+      postgres: e.MAKAPIX_PG_PORT,
+      redis: e.MAKAPIX_REDIS_PORT,
+      smtp: e.MAKAPIX_SMTP_PORT,
+      mailApi: e.MAKAPIX_MAIL_API_PORT,
+      mqtts: e.MAKAPIX_MQTTS_PORT,
+      mqttInternal: e.MAKAPIX_MQTT_INTERNAL_PORT,
+    },
+    brokerSans: e.MAKAPIX_BROKER_SANS.split(',').map((s) => s.trim()).filter(Boolean),
+    simPlayers: e.MAKAPIX_SIM_PLAYERS,
+    dirs: {
+      postgres: path.join(dataDir, 'postgres'),
+      redis: path.join(dataDir, 'redis'),
+      mail: path.join(dataDir, 'mail'),
+      ca: path.join(dataDir, 'ca'),
+      vault: path.join(dataDir, 'vault'),
+    },
+  };
+}
+
+export type DevConfig = ReturnType<typeof loadDevConfig>;

@@ -1,0 +1,111 @@
+import { mkdir } from 'node:fs/promises';
+import { migrateDb } from '@makapix/db';
+import { ensureDevCa } from '../dev-ca.ts';
+import { waitForPort } from '../ports.ts';
+import { startPostgres } from '../postgres.ts';
+import { startRedis } from '../redis.ts';
+import { startSmtpSink } from '../smtp-sink.ts';
+import { loadDevConfig } from './config.ts';
+import { ProcessGroup, type ProcessSpec } from './processes.ts';
+import { printBanner } from './banner.ts';
+import { waitForHealthy } from './health.ts';
+
+/**
+ * The run command (SPEC.md §7): embedded PostgreSQL, redis-server, the SMTP sink and the dev CA
+ * in-process; api, worker, broker, web, Caddy and simulated players as children with one log stream.
+ * Data lives under .data/dev and is reused by the next start.
+ */
+const config = loadDevConfig();
+const group = new ProcessGroup((name, code) => {
+  group.log('dev', `${name} exited unexpectedly (code ${code}); stopping`);
+  void shutdown(1);
+});
+const stopServices: (() => Promise<void>)[] = [];
+let shuttingDown = false;
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  group.log('dev', 'stopping processes…');
+  await group.stopAll();
+  for (const stop of stopServices.reverse()) await stop().catch((err: Error) => group.log('dev', `stop failed: ${err.message}`));
+  group.log('dev', `stopped; data kept in ${config.dataDir}`);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  await mkdir(config.dirs.vault, { recursive: true });
+  group.log('postgres', `starting on 127.0.0.1:${config.ports.postgres} (${config.dirs.postgres})`);
+  const postgres = await startPostgres({ dataDir: config.dirs.postgres, port: config.ports.postgres });
+  stopServices.push(() => postgres.stop());
+  const databaseUrl = await postgres.ensureDatabase('makapix');
+  await migrateDb(databaseUrl);
+  group.log('postgres', 'ready, migrations applied');
+
+  const redis = await startRedis({ dir: config.dirs.redis, port: config.ports.redis, persistent: true });
+  stopServices.push(() => redis.stop());
+  group.log('redis', `ready on ${redis.url} (AOF on)`);
+
+  const sink = await startSmtpSink({ dir: config.dirs.mail, smtpPort: config.ports.smtp, httpPort: config.ports.mailApi });
+  stopServices.push(() => sink.stop());
+  group.log('mail', `SMTP sink on 127.0.0.1:${config.ports.smtp}, mails at ${sink.apiUrl}/messages`);
+
+  const ca = await ensureDevCa({ dir: config.dirs.ca, sans: [config.publicHost, ...config.brokerSans] });
+  group.log('ca', `dev CA in ${ca.files.dir}`);
+
+  const publicBaseUrl = `http://${config.publicHost}:${config.ports.http}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    DATABASE_MIGRATE_ON_START: 'false',
+    REDIS_URL: redis.url,
+    SMTP_URL: `smtp://127.0.0.1:${config.ports.smtp}`,
+    PUBLIC_BASE_URL: publicBaseUrl,
+    API_PORT: String(config.ports.api),
+    VAULT_DIR: config.dirs.vault,
+    VAULT_PUBLIC_BASE_URL: `${publicBaseUrl}/vault`,
+    CA_CERT_FILE: ca.files.caCert,
+    CA_KEY_FILE: ca.files.caKey,
+    CRL_FILE: ca.files.crl,
+    BROKER_CERT_FILE: ca.files.brokerCert,
+    BROKER_KEY_FILE: ca.files.brokerKey,
+    BROKER_MTLS_PORT: String(config.ports.mqtts),
+    BROKER_INTERNAL_PORT: String(config.ports.mqttInternal),
+    BROKER_INTERNAL_URL: `mqtt://127.0.0.1:${config.ports.mqttInternal}`,
+    BROKER_PUBLIC_HOST: config.publicHost,
+    BROKER_PUBLIC_PORT: String(config.ports.mqtts),
+    LOG_FORMAT: 'pretty',
+  };
+  const tsx = (name: string, entry: string, extra: Record<string, string> = {}): ProcessSpec => ({
+    name, entry, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...env, ...extra },
+  });
+  const started: string[] = [];
+  const specs: ProcessSpec[] = [
+    tsx('broker', 'broker/src/main.ts'),
+    tsx('api', 'api/src/server.ts'),
+    tsx('worker', 'worker/src/main.ts'),
+    { name: 'web', entry: 'web/package.json', command: 'npm', args: ['run', 'dev', '-w', 'web', '--', '-p', String(config.ports.web)], env },
+    {
+      name: 'caddy', entry: 'caddy/Caddyfile.dev', command: 'caddy', args: ['run', '--config', 'caddy/Caddyfile.dev', '--adapter', 'caddyfile'],
+      env: { CADDY_PORT: String(config.ports.http), API_UPSTREAM: `127.0.0.1:${config.ports.api}`, WEB_UPSTREAM: `127.0.0.1:${config.ports.web}`, VAULT_DIR: config.dirs.vault },
+    },
+  ];
+  for (const spec of specs) {
+    if (!group.start(spec)) continue;
+    started.push(spec.name);
+    // Caddy comes last: wait for the api so the first requests through it are not 502s.
+    if (spec.name === 'api') await waitForPort(config.ports.api, '127.0.0.1', 60_000);
+  }
+
+  await waitForPort(config.ports.http);
+  await waitForHealthy(`${publicBaseUrl}/api/health`, 60_000);
+  if (group.start(tsx('players', 'firmware-sim/src/cli.ts', { SIM_PLAYERS: String(config.simPlayers), SIM_API_BASE_URL: `${publicBaseUrl}/api` }))) {
+    started.push('players');
+  }
+  printBanner({ publicBaseUrl, mailApiUrl: sink.apiUrl, started, config });
+} catch (err) {
+  group.log('dev', `failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  await shutdown(1);
+}

@@ -1,0 +1,15 @@
+// @makapix/protocol: every shape that crosses a process boundary (ARCHITECTURE.md "Conventions" 1).
+export * from './identity.ts';
+export * from './topics.ts';
+export * from './criteria.ts';
+export * from './artwork-object.ts';
+export * from './playsets.ts';
+export * from './requests.ts';
+export * from './responses.ts';
+export * from './commands.ts';
+export * from './device-events.ts';
+export * from './provisioning.ts';
+export * from './jobs.ts';
+export * from './errors.ts';
+export * from './http.ts';
+export * from './heartbeat.ts';

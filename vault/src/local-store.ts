@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { type VaultFileStat, type VaultStore, VaultFullError, assertRelPath } from './store.ts';
+
+export interface LocalVaultStoreOptions {
+  /** SPEC.md §2: refuse a write that would leave less free space than this. */
+  minFreeBytes?: number;
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** A rename or unlink is durable only once the directory entry itself reaches the disk. */
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The vault on local disk: a plain tree a static file server (Caddy) serves as is. */
+export class LocalVaultStore implements VaultStore {
+  readonly rootDir: string;
+  readonly minFreeBytes: number;
+
+  constructor(rootDir: string, options: LocalVaultStoreOptions = {}) {
+    this.rootDir = resolve(rootDir);
+    this.minFreeBytes = options.minFreeBytes ?? 0;
+  }
+
+  /** Absolute path for a validated relative path; the containment check is a second guard. */
+  absolutePath(relPath: string, allowEmpty = false): string {
+    assertRelPath(relPath, { allowEmpty });
+    const full = resolve(this.rootDir, ...relPath.split('/'));
+    if (full !== this.rootDir && !full.startsWith(this.rootDir + sep)) throw new Error(`path escapes vault: ${relPath}`);
+    return full;
+  }
+
+  async freeBytes(dir: string = this.rootDir): Promise<number> {
+    const fs = await statfs(dir);
+    return fs.bavail * fs.bsize;
+  }
+
+  /** SPEC.md §2 atomic write: temp file in the target directory, fsync, rename, fsync the directory. */
+  async put(relPath: string, bytes: Uint8Array): Promise<void> {
+    const target = this.absolutePath(relPath);
+    const dir = dirname(target);
+    await this.ensureDir(dir);
+    // Checked per write; concurrent writers can overshoot by their in-flight bytes, which the floor absorbs.
+    const free = await this.freeBytes(dir);
+    if (free - bytes.byteLength < this.minFreeBytes) {
+      throw new VaultFullError(relPath, bytes.byteLength, free, this.minFreeBytes);
+    }
+    // Dot-prefixed and random: never a valid vault name, never listed, never clashes with a parallel write.
+    const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    let handle: Awaited<ReturnType<typeof open>> | undefined;
+    try {
+      handle = await open(temp, 'wx', 0o644);
+      await handle.writeFile(bytes);
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      await rename(temp, target);
+    } catch (err) {
+      await handle?.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    await fsyncDir(dir);
+  }
+
+  async get(relPath: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.absolutePath(relPath));
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async exists(relPath: string): Promise<boolean> {
+    return (await this.stat(relPath)) !== null;
+  }
+
+  async stat(relPath: string): Promise<VaultFileStat | null> {
+    try {
+      const info = await stat(this.absolutePath(relPath));
+      return info.isFile() ? { size: info.size, modifiedAt: info.mtime } : null;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async delete(relPath: string): Promise<boolean> {
+    const target = this.absolutePath(relPath);
+    try {
+      await unlink(target);
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
+    await fsyncDir(dirname(target));
+    return true;
+  }
+
+  async *list(prefix = ''): AsyncIterable<string> {
+    const start = this.absolutePath(prefix.replace(/\/+$/, ''), true);
+    yield* this.walk(start, prefix.replace(/\/+$/, ''));
+  }
+
+  private async *walk(dir: string, rel: string): AsyncIterable<string> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) yield* this.walk(join(dir, entry.name), childRel);
+      else if (entry.isFile()) yield childRel;
+    }
+  }
+
+  /** Creates missing shard directories and makes each new directory entry durable. */
+  private async ensureDir(dir: string): Promise<void> {
+    const firstCreated = await mkdir(dir, { recursive: true });
+    if (!firstCreated) return;
+    for (let current = dir; ; current = dirname(current)) {
+      await fsyncDir(dirname(current));
+      if (current === firstCreated || dirname(current) === current) break;
+    }
+  }
+}
