@@ -34,9 +34,15 @@ const envSchema = z
     KEY_ENCRYPTION_SECRET: z.string().min(32).default(DEV_KEY_ENCRYPTION_SECRET),
     VAULT_DIR: z.string().default('.data/dev/vault'),
     VAULT_PUBLIC_BASE_URL: z.url().default('http://localhost:8080/vault'),
+    VAULT_INCOMING_DIR: z.string().default('.data/dev/incoming'),
     VAULT_MIN_FREE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
     SQIDS_ALPHABET: z.string().min(16).default('k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt'),
     TRUST_PROXY: bool.default(true),
+    // SPEC.md §1: site owners, by email; such a member becomes owner on sign-up or log-in.
+    OWNER_EMAILS: list.default([]),
+    // ARCHITECTURE.md "Shape": the device-inbox consumer (Redis Stream written by the broker).
+    DEVICE_INBOX_ENABLED: bool.default(true),
+    DEVICE_INBOX_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -66,7 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.API_HOST, port: e.API_PORT, publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''), corsOrigins: e.CORS_ORIGINS, trustProxy: e.TRUST_PROXY },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, migrateOnStart: e.DATABASE_MIGRATE_ON_START },
     redis: { url: e.REDIS_URL },
-    auth: { jwtSecret: e.JWT_SECRET },
+    auth: { jwtSecret: e.JWT_SECRET, ownerEmails: e.OWNER_EMAILS.map((m) => m.toLowerCase()) },
     broker: {
       internalUrl: e.BROKER_INTERNAL_URL,
       username: e.BROKER_SERVICE_USERNAME,
@@ -75,8 +81,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicPort: e.BROKER_PUBLIC_PORT,
     },
     pki: { caCertFile: e.CA_CERT_FILE, caKeyFile: e.CA_KEY_FILE, crlFile: e.CRL_FILE, keyEncryptionSecret: e.KEY_ENCRYPTION_SECRET },
-    vault: { dir: e.VAULT_DIR, publicBaseUrl: e.VAULT_PUBLIC_BASE_URL.replace(/\/$/, ''), minFreeBytes: e.VAULT_MIN_FREE_BYTES },
+    vault: { dir: e.VAULT_DIR, incomingDir: e.VAULT_INCOMING_DIR, publicBaseUrl: e.VAULT_PUBLIC_BASE_URL.replace(/\/$/, ''), minFreeBytes: e.VAULT_MIN_FREE_BYTES },
     sqids: { alphabet: e.SQIDS_ALPHABET },
+    deviceInbox: { enabled: e.DEVICE_INBOX_ENABLED, claimIdleMs: e.DEVICE_INBOX_CLAIM_IDLE_MS },
   };
 }
 

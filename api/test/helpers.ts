@@ -29,6 +29,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     CA_CERT_FILE: path.join(caDir, 'ca.pem'),
     CA_KEY_FILE: path.join(caDir, 'ca-key.pem'),
     CRL_FILE: path.join(caDir, 'crl.pem'),
+    // Nothing listens on port 1: tests that need a broker start their own and pass its URL, so a
+    // dev stack running on this machine is never reached by accident.
+    BROKER_INTERNAL_URL: 'mqtt://127.0.0.1:1',
     ...env,
   });
   const app = await buildApp(config);

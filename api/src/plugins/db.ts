@@ -14,9 +14,7 @@ declare module 'fastify' {
 /** PostgreSQL through drizzle; migrations are applied on start unless disabled (SPEC.md §7). */
 export const dbPlugin = fp<{ url: string; poolMax: number; migrate: boolean }>(async (app: FastifyInstance, opts) => {
   if (opts.migrate) await migrateDb(opts.url);
-  const handle = createDb(opts.url, { max: opts.poolMax });
-  // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the api.
-  handle.pool.on('error', (err) => app.log.warn({ err }, 'idle PostgreSQL client error'));
+  const handle = createDb(opts.url, { max: opts.poolMax, onIdleError: (err) => app.log.warn({ err }, 'idle PostgreSQL client error') });
   app.decorate('db', handle.db);
   app.decorate('pg', handle.pool);
   app.addHook('onClose', async () => handle.close());

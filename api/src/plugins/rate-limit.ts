@@ -12,6 +12,9 @@ export const RATE_LIMITS = {
   register: { points: 30, duration: 3600 },
   login: { points: 20, duration: 300 },
   forgotPassword: { points: 15, duration: 3600 },
+  resendVerification: { points: 15, duration: 3600 },
+  // Account mails (verification, reset) per address, so nobody can flood someone else's inbox.
+  accountMailPerAddress: { points: 5, duration: 3600 },
   comment: { points: 30, duration: 300 },
   report: { points: 10, duration: 3600 },
   uploadNewcomer: { points: 4, duration: 3600 },
@@ -22,6 +25,8 @@ export const RATE_LIMITS = {
   deviceRead: { points: 60, duration: 60 },
   deviceReaction: { points: 30, duration: 60 },
   deviceEcho: { points: 10, duration: 60 },
+  // PROTOCOL.md §7: one counted view per 5 s per player.
+  deviceView: { points: 1, duration: 5 },
   commandPerPlayer: { points: 300, duration: 60 },
   commandPerUser: { points: 1000, duration: 60 },
 } as const;

@@ -16,8 +16,13 @@ export function createPublicIds(alphabet: string) {
     /** Null for anything that is not the canonical encoding of exactly one id (no aliases). */
     decode(sqid: string): number | null {
       const ids = sqids.decode(sqid);
-      if (ids.length !== 1 || ids[0] === undefined) return null;
-      return sqids.encode(ids) === sqid ? ids[0] : null;
+      if (ids.length !== 1 || ids[0] === undefined || !Number.isSafeInteger(ids[0])) return null;
+      // A long enough string decodes past 2^53, which encode() rejects by throwing.
+      try {
+        return sqids.encode(ids) === sqid ? ids[0] : null;
+      } catch {
+        return null;
+      }
     },
   };
 }

@@ -4,6 +4,8 @@ import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
 export type Database = NodePgDatabase<Schema>;
+/** A database handle or an open transaction: repos accept either, so callers choose the boundary. */
+export type DbOrTx = Database | Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export interface DbHandle {
   db: Database;
@@ -14,11 +16,16 @@ export interface DbHandle {
 export interface CreateDbOptions {
   /** Pool size; node-postgres defaults to 10. */
   max?: number;
+  /** Told about errors of idle pooled connections (server restart, dropped database). */
+  onIdleError?: (err: Error) => void;
 }
 
 /** Opens a connection pool and a drizzle instance over the whole schema. */
 export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const pool = new pg.Pool({ connectionString: url, ...(options.max === undefined ? {} : { max: options.max }) });
+  // An idle client whose connection dies makes the pool emit 'error'; unhandled, that would crash
+  // the process. The pool already discards the client, so reporting it is all that is left to do.
+  pool.on('error', (err) => options.onIdleError?.(err));
   const db = drizzle({ client: pool, schema });
   let closing: Promise<void> | undefined;
   return {

@@ -38,9 +38,31 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
   };
   try {
     await migrateDb(testDatabase.url);
+    await offsetIdentities(testDatabase.url);
   } catch (error) {
     await testDatabase.drop();
     throw error;
   }
   return testDatabase;
+}
+
+/**
+ * Starts every identity sequence of a test database at its own random offset. Test files run in
+ * parallel against one Redis server, whose pub/sub channels (notifications, player events) are
+ * keyed by user id and shared across logical databases: without offsets, user 1 of one file would
+ * receive the events of user 1 of another.
+ */
+async function offsetIdentities(url: string): Promise<void> {
+  const offset = (1 + Math.floor(Math.random() * 4000)) * 100_000;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `select setval(c.oid, $1) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind = 'S' and n.nspname = 'public'`,
+      [offset],
+    );
+  } finally {
+    await client.end();
+  }
 }

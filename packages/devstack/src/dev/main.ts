@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { migrateDb } from '@makapix/db';
 import { ensureDevCa } from '../dev-ca.ts';
 import { waitForPort } from '../ports.ts';
@@ -16,6 +17,9 @@ import { waitForHealthy } from './health.ts';
  * Data lives under .data/dev and is reused by the next start.
  */
 const config = loadDevConfig();
+// Demo logins printed by the banner; the seed creates them, the simulated players belong to the owner.
+const DEMO_OWNER_EMAIL = 'demo@makapix.club';
+const DEMO_PASSWORD = 'demo-pixels-1';
 const group = new ProcessGroup((name, code) => {
   group.log('dev', `${name} exited unexpectedly (code ${code}); stopping`);
   void shutdown(1);
@@ -77,6 +81,8 @@ try {
     BROKER_PUBLIC_HOST: config.publicHost,
     BROKER_PUBLIC_PORT: String(config.ports.mqtts),
     LOG_FORMAT: 'pretty',
+    VAULT_INCOMING_DIR: path.join(config.dataDir, 'incoming'),
+    OWNER_EMAILS: DEMO_OWNER_EMAIL,
   };
   const tsx = (name: string, entry: string, extra: Record<string, string> = {}): ProcessSpec => ({
     name, entry, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...env, ...extra },
@@ -101,10 +107,17 @@ try {
 
   await waitForPort(config.ports.http);
   await waitForHealthy(`${publicBaseUrl}/api/health`, 60_000);
-  if (group.start(tsx('players', 'firmware-sim/src/cli.ts', { SIM_PLAYERS: String(config.simPlayers), SIM_API_BASE_URL: `${publicBaseUrl}/api` }))) {
+  const seeded = await group.runOnce(tsx('seed', 'worker/src/demo/seed.ts', {
+    SEED_ORIGIN: publicBaseUrl, SEED_MAIL_API_URL: sink.apiUrl, SEED_OWNER_EMAIL: DEMO_OWNER_EMAIL, SEED_PASSWORD: DEMO_PASSWORD,
+  }));
+  if (seeded !== null && seeded !== 0) throw new Error(`demo seed failed (exit ${seeded})`);
+  if (group.start(tsx('players', 'firmware-sim/src/cli.ts', {
+    SIM_PLAYERS: String(config.simPlayers), SIM_API_BASE_URL: `${publicBaseUrl}/api`, SIM_OWNER_EMAIL: DEMO_OWNER_EMAIL,
+    SIM_OWNER_PASSWORD: DEMO_PASSWORD, SIM_STATE_FILE: path.join(config.dataDir, 'sim-players.json'),
+  }))) {
     started.push('players');
   }
-  printBanner({ publicBaseUrl, mailApiUrl: sink.apiUrl, started, config });
+  printBanner({ publicBaseUrl, mailApiUrl: sink.apiUrl, started, config, demo: { owner: DEMO_OWNER_EMAIL, artists: ['ada', 'bitsy', 'chip', 'dither', 'eight'].map((a) => `${a}@makapix.club`), password: DEMO_PASSWORD } });
 } catch (err) {
   group.log('dev', `failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   await shutdown(1);

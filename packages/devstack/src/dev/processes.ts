@@ -44,6 +44,17 @@ export class ProcessGroup {
     return true;
   }
 
+  /** Runs a one-off child (e.g. the demo seed) to completion with the same log prefixing; resolves to its exit code. */
+  runOnce(spec: ProcessSpec): Promise<number | null> {
+    if (!existsSync(path.join(repoRoot, spec.entry))) return Promise.resolve(null);
+    const child = spawn(spec.command, spec.args, { cwd: repoRoot, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = `\x1b[1m${spec.name.padEnd(8)}\x1b[0m│ `;
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(prefix + line + '\n'));
+    }
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
   log(name: string, line: string) {
     process.stdout.write(`\x1b[1m${name.padEnd(8)}\x1b[0m│ ${line}\n`);
   }

@@ -1,0 +1,57 @@
+import { type Database, follows, posts, users } from '@makapix/db';
+import { and, arrayContains, desc, eq, inArray, isNull, lt, type SQL } from 'drizzle-orm';
+import type { SummaryRow } from '../posts/present.ts';
+import { summaryColumns } from '../posts/repo.ts';
+import { inPromoted, inPublicFeeds, onProfile, type Viewer } from '../posts/visibility.ts';
+
+// Feed queries: one keyset query over posts (newest first by id) whose condition composes the
+// visibility rules, then one batched owner lookup. No per-row queries.
+
+export interface Page {
+  /** Exclusive upper bound from the cursor; null for the first page. */
+  beforeId: number | null;
+  limit: number;
+}
+
+/** Fetches `limit + 1` rows so `pageOf` can tell whether a next page exists. */
+async function listArtworks(db: Database, condition: SQL, page: Page): Promise<SummaryRow[]> {
+  return db
+    .select(summaryColumns)
+    .from(posts)
+    .where(and(eq(posts.kind, 'artwork'), condition, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
+    .orderBy(desc(posts.id))
+    .limit(page.limit + 1);
+}
+
+export const recentPosts = (db: Database, viewer: Viewer, page: Page) => listArtworks(db, inPublicFeeds(viewer), page);
+
+export const promotedPosts = (db: Database, viewer: Viewer, page: Page) => listArtworks(db, inPromoted(viewer), page);
+
+export const hashtagPosts = (db: Database, viewer: Viewer, tag: string, page: Page) =>
+  listArtworks(db, and(inPublicFeeds(viewer), arrayContains(posts.hashtags, [tag]))!, page);
+
+/** SPEC.md §4 following feed: public posts of the artists the member follows. */
+export function followingPosts(db: Database, viewer: Viewer & { userId: number }, page: Page) {
+  const followees = db.select({ id: follows.followeeId }).from(follows).where(eq(follows.followerId, viewer.userId));
+  return listArtworks(db, and(inPublicFeeds(viewer), inArray(posts.ownerId, followees))!, page);
+}
+
+export const profilePosts = (db: Database, viewer: Viewer, ownerId: number, page: Page) => listArtworks(db, onProfile(viewer, ownerId), page);
+
+/** The one batched owner lookup of a page. */
+export async function handlesOf(db: Database, ownerIds: readonly number[]): Promise<Map<number, string>> {
+  const ids = [...new Set(ownerIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, handle: users.handle }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.handle]));
+}
+
+/** A profile exists while its account is not deleted (visibility of its posts is onProfile's job). */
+export async function findProfileUser(db: Database, userId: number): Promise<{ id: number } | null> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+    .limit(1);
+  return row ?? null;
+}

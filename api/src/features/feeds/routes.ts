@@ -1,0 +1,79 @@
+import { listQuerySchema, listSchema } from '@makapix/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorBodySchema } from '../../error-responses.ts';
+import { postSummarySchema } from '../posts/present.ts';
+import { buildViewer } from '../users/viewer.ts';
+import * as service from './service.ts';
+
+export interface FeedRoutesOptions {
+  vault: { publicBaseUrl: string };
+}
+
+const feedSchema = listSchema(postSummarySchema);
+const responses = { 200: feedSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
+const pagingNote = 'Newest first; `{items, nextCursor}` with keyset cursors, `limit` default 50, max 200 (SPEC.md §3).';
+
+/** SPEC.md §1 and §4 feeds; every one composes features/posts/visibility.ts. */
+export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, opts) => {
+  const ctx: service.FeedsContext = { app, vaultBaseUrl: opts.vault.publicBaseUrl };
+
+  app.get(
+    '/feeds/recent',
+    {
+      preHandler: app.optionalUser,
+      schema: { tags: ['feeds'], summary: 'Recent approved artworks', description: pagingNote, querystring: listQuerySchema, response: responses },
+    },
+    async (req) => service.recentFeed(ctx, await buildViewer(app, req.viewer), req.query),
+  );
+
+  app.get(
+    '/feeds/promoted',
+    {
+      preHandler: app.optionalUser,
+      schema: { tags: ['feeds'], summary: 'Artworks promoted by moderators', description: pagingNote, querystring: listQuerySchema, response: responses },
+    },
+    async (req) => service.promotedFeed(ctx, await buildViewer(app, req.viewer), req.query),
+  );
+
+  app.get(
+    '/feeds/hashtags/:tag',
+    {
+      preHandler: app.optionalUser,
+      schema: {
+        tags: ['feeds'],
+        summary: 'Approved artworks carrying a hashtag',
+        description: `The tag is normalized like on upload (lower-case, without #). ${pagingNote}`,
+        params: z.object({ tag: z.string().min(1).max(128) }),
+        querystring: listQuerySchema,
+        response: responses,
+      },
+    },
+    async (req) => service.hashtagFeed(ctx, await buildViewer(app, req.viewer), req.params.tag, req.query),
+  );
+
+  app.get(
+    '/feeds/following',
+    {
+      preHandler: app.requireUser,
+      schema: { tags: ['feeds'], summary: 'Artworks of the artists I follow', description: pagingNote, querystring: listQuerySchema, response: responses },
+    },
+    async (req) => service.followingFeed(ctx, await buildViewer(app, req.viewer), req.query),
+  );
+
+  app.get(
+    '/users/:sqid/posts',
+    {
+      preHandler: app.optionalUser,
+      schema: {
+        tags: ['feeds'],
+        summary: "An artist's artworks (their profile)",
+        description: `Shows posts awaiting approval too; the artist also sees their hidden, processing and failed posts. ${pagingNote}`,
+        params: z.object({ sqid: z.string().min(1).max(64) }),
+        querystring: listQuerySchema,
+        response: responses,
+      },
+    },
+    async (req) => service.profileFeed(ctx, await buildViewer(app, req.viewer), app.publicId.decode(req.params.sqid), req.query),
+  );
+};

@@ -1,0 +1,111 @@
+import { listQuerySchema, listSchema } from '@makapix/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors } from '../../errors.ts';
+import { signedInUser } from '../users/viewer.ts';
+import { errorBodySchema } from '../../error-responses.ts';
+import { auditEntrySchema, queuePostSchema, reportSchema, reportStatusSchema, SQID_TARGET_TYPES, toAuditEntry, toQueuePost, toReport } from './present.ts';
+import { approvalQueue, auditLogPage, reportsQueue, setReportStatus } from './queue-service.ts';
+
+const listErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
+
+const auditQuerySchema = listQuerySchema.extend({
+  actor: z.string().min(1).max(32).optional().describe('sqid of the acting moderator'),
+  action: z.string().min(1).max(64).optional().describe('e.g. `user.ban`'),
+  targetType: z.string().min(1).max(32).optional(),
+  targetId: z.string().min(1).max(64).optional().describe('sqid (post, comment, user, report) or player key; needs targetType'),
+});
+
+/** SPEC.md §1 moderators' queues and the audit log (read-only: no route modifies it). */
+export const queueRoutes: FastifyPluginAsyncZod<{ vault: { publicBaseUrl: string } }> = async (app, opts) => {
+  const moderator = app.requireRole('moderator');
+
+  /** A sqid in a filter that decodes to nothing cannot match any row: reject it as a client mistake. */
+  function filterId(value: string, field: string): number {
+    const id = app.publicId.decode(value);
+    if (id === null) throw errors.validation([{ path: `querystring.${field}`, message: 'is not a valid id' }]);
+    return id;
+  }
+
+  app.get(
+    '/mod/queue/approval',
+    {
+      preHandler: moderator,
+      schema: {
+        tags: ['moderation'],
+        summary: 'Approval queue: ready posts not yet approved, oldest first',
+        querystring: listQuerySchema,
+        response: { 200: listSchema(queuePostSchema), ...listErrors },
+      },
+    },
+    async (req) => {
+      const page = await approvalQueue(app, signedInUser(req), req.query);
+      return { items: page.items.map((row) => toQueuePost(row, app.publicId, opts.vault.publicBaseUrl)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/mod/reports',
+    {
+      preHandler: moderator,
+      schema: {
+        tags: ['moderation'],
+        summary: 'Reports queue, oldest first, optionally by status',
+        querystring: listQuerySchema.extend({ status: reportStatusSchema.optional() }),
+        response: { 200: listSchema(reportSchema), ...listErrors },
+      },
+    },
+    async (req) => {
+      const page = await reportsQueue(app, req.query.status, req.query);
+      return { items: page.items.map((row) => toReport(row, app.publicId)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.patch(
+    '/mod/reports/:reportId',
+    {
+      preHandler: moderator,
+      schema: {
+        tags: ['moderation'],
+        summary: 'Set a report’s status and notes; resolving or dismissing records the moderator',
+        params: z.object({ reportId: z.string().min(1).max(32) }),
+        body: z.object({ status: reportStatusSchema, notes: z.string().trim().max(5000).nullable().optional() }).strict(),
+        response: { 200: reportSchema, 404: errorBodySchema, 409: errorBodySchema, ...listErrors },
+      },
+    },
+    async (req) => {
+      const reportId = app.publicId.decode(req.params.reportId);
+      if (reportId === null) throw errors.notFound('Report');
+      const notes = req.body.notes === '' ? null : req.body.notes;
+      return toReport(await setReportStatus(app, signedInUser(req), reportId, { status: req.body.status, notes }), app.publicId);
+    },
+  );
+
+  app.get(
+    '/mod/audit',
+    {
+      preHandler: moderator,
+      schema: {
+        tags: ['moderation'],
+        summary: 'Audit log of moderation actions, newest first',
+        querystring: auditQuerySchema,
+        response: { 200: listSchema(auditEntrySchema), ...listErrors },
+      },
+    },
+    async (req) => {
+      const { actor, action, targetType, targetId } = req.query;
+      if (targetId !== undefined && targetType === undefined) {
+        throw errors.validation([{ path: 'querystring.targetId', message: 'needs targetType' }]);
+      }
+      const numericTarget = targetType !== undefined && (SQID_TARGET_TYPES as readonly string[]).includes(targetType);
+      const filter = {
+        ...(actor === undefined ? {} : { actorId: filterId(actor, 'actor') }),
+        ...(action === undefined ? {} : { action }),
+        ...(targetType === undefined ? {} : { targetType }),
+        ...(targetId === undefined ? {} : { targetId: numericTarget ? String(filterId(targetId, 'targetId')) : targetId }),
+      };
+      const page = await auditLogPage(app, filter, req.query);
+      return { items: page.items.map((row) => toAuditEntry(row, app.publicId)), nextCursor: page.nextCursor };
+    },
+  );
+};

@@ -1,0 +1,115 @@
+import {
+  credentialsResponseSchema,
+  DEVICE_HTTP_PATHS,
+  parseBearerDeviceToken,
+  playerKeySchema,
+  provisionRequestSchema,
+  provisionResponseSchema,
+  registerRequestSchema,
+  renewCertResponseSchema,
+  tokenRotateResponseSchema,
+} from '@makapix/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registerPlayer } from '../../commands/register-player.ts';
+import { errors } from '../../errors.ts';
+import { errorResponses } from '../../error-responses.ts';
+import { ownerPlayerSchema } from './present.ts';
+import { deliverCredentials, provisionPlayer, renewDeviceCertificate, rotateTokenAs } from './service.ts';
+
+const TAGS = ['players (device plane)'];
+const keyParams = z.object({ key: playerKeySchema });
+
+/**
+ * PROTOCOL.md §2: provisioning and credentials at the exact paths the firmware hard-codes. Bodies are
+ * snake_case (device plane), except `register`, which answers the owner with the /api/v1 player.
+ */
+export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    DEVICE_HTTP_PATHS.provision,
+    {
+      preHandler: app.rateLimitByIp('playerProvision'),
+      schema: {
+        tags: TAGS,
+        summary: 'A device asks for a player key and a registration code (no auth, 10/hour/IP)',
+        body: provisionRequestSchema.nullish(),
+        response: { 201: provisionResponseSchema, ...errorResponses(400, 429, 503) },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await provisionPlayer(app, req.body ?? {})),
+  );
+
+  app.post(
+    DEVICE_HTTP_PATHS.register,
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: TAGS,
+        summary: 'The owner registers a provisioned player by its code (case-insensitive)',
+        description: 'Unknown, expired or used code → 404 `registration_code_invalid`; more than 128 players → 409 `player_limit_reached`.',
+        body: registerRequestSchema,
+        response: { 201: ownerPlayerSchema, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const viewer = req.viewer;
+      if (!viewer) throw errors.unauthorized();
+      return reply.status(201).send(await registerPlayer(app, viewer.id, req.body));
+    },
+  );
+
+  app.get(
+    DEVICE_HTTP_PATHS.credentials(':key'),
+    {
+      preHandler: app.rateLimitByIp('playerCredentials'),
+      schema: {
+        tags: TAGS,
+        summary: 'The device polls for its certificate, key and token (404 until registered)',
+        description: '`api_token` is present only on the first successful fetch.',
+        params: keyParams,
+        response: { 200: credentialsResponseSchema, ...errorResponses(400, 404, 429) },
+      },
+    },
+    async (req) => deliverCredentials(app, req.params.key),
+  );
+
+  app.post(
+    DEVICE_HTTP_PATHS.renewCert,
+    {
+      preHandler: app.requireDevice,
+      schema: {
+        tags: TAGS,
+        summary: 'The device renews its client certificate (within 90 days of expiry, also after it)',
+        response: { 200: renewCertResponseSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => {
+      if (!req.device) throw errors.unauthorized();
+      return renewDeviceCertificate(app, req.device.playerKey);
+    },
+  );
+
+  /** Either credential works here: the device's own bearer token, or the owner's access token. */
+  const deviceOrUser = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!parseBearerDeviceToken(req.headers.authorization)) return app.requireUser(req, reply);
+    return app.requireDevice(req, reply);
+  };
+
+  app.post(
+    DEVICE_HTTP_PATHS.rotateToken(':key'),
+    {
+      preHandler: deviceOrUser,
+      schema: {
+        tags: TAGS,
+        summary: "Rotate the player's device token (its current token or its owner); the previous token stops working",
+        params: keyParams,
+        response: { 200: tokenRotateResponseSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const { token, rotatedAt } = await rotateTokenAs(app, { device: req.device, userId: req.viewer?.id ?? null }, req.params.key);
+      return { api_token: token, rotated_at: rotatedAt.toISOString() };
+    },
+  );
+};

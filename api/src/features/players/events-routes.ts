@@ -1,0 +1,76 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors } from '../../errors.ts';
+import { PlayerEventsRelay } from './events-relay.ts';
+import { errorResponses } from '../../error-responses.ts';
+import { presentPlayerEvent } from './present.ts';
+
+const KEEPALIVE_MS = 15_000;
+
+/**
+ * SPEC.md §5: owners see their players change live. Server-sent events `status`, `capabilities`,
+ * `state`, `command_ack` (each `{playerId, at, data}`), preceded by one `ready` once subscribed.
+ */
+export const playerEventRoutes: FastifyPluginAsyncZod = async (app) => {
+  const relay = new PlayerEventsRelay(app.redis, app.log);
+  const streams = new Set<FastifyReply['raw']>();
+  // Open streams would keep the server from closing: end them first, then the subscriber.
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
+  app.addHook('onClose', async () => relay.close());
+
+  /** EventSource cannot send headers, so the access token may come as `?access_token=`. */
+  const tokenFromQuery = async (req: FastifyRequest) => {
+    const token = (req.query as { access_token?: string }).access_token;
+    if (!req.headers.authorization && token) req.headers.authorization = `Bearer ${token}`;
+  };
+
+  app.get(
+    '/players/events',
+    {
+      preHandler: [tokenFromQuery, app.requireUser],
+      schema: {
+        tags: ['players'],
+        summary: 'Live events of my players (text/event-stream)',
+        description:
+          'Auth by `Authorization: Bearer` or `?access_token=`. Events: `ready`, then `status`, `capabilities`, `state`, `command_ack` with data `{playerId, at, data}`.',
+        querystring: z.object({ access_token: z.string().min(1).max(4096).optional() }),
+        response: { 200: z.string().describe('text/event-stream'), ...errorResponses(401, 403) },
+      },
+    },
+    async (req, reply) => {
+      const viewer = req.viewer;
+      if (!viewer) throw errors.unauthorized();
+      const raw = reply.raw;
+      const write = (chunk: string) => {
+        if (!raw.writableEnded) raw.write(chunk);
+      };
+      const unsubscribe = await relay.subscribe(viewer.id, (event) => {
+        const { type, body } = presentPlayerEvent(event, app.publicId);
+        write(`event: ${type}\ndata: ${JSON.stringify(body)}\n\n`);
+      });
+      reply.hijack();
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // Caddy and nginx-style proxies must not buffer the stream.
+        'x-accel-buffering': 'no',
+      });
+      streams.add(raw);
+      write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+      const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
+      const cleanup = () => {
+        clearInterval(keepalive);
+        streams.delete(raw);
+        unsubscribe();
+      };
+      raw.once('close', cleanup);
+      // The client may have gone while we subscribed: 'close' would never fire again.
+      if (raw.destroyed) cleanup();
+    },
+  );
+};

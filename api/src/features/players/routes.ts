@@ -1,0 +1,103 @@
+import { listSchema } from '@makapix/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { deletePlayer } from '../../commands/revoke-player.ts';
+import { errors } from '../../errors.ts';
+import { errorResponses } from '../../error-responses.ts';
+import { ownerPlayerSchema } from './present.ts';
+import { getPlayer, listPlayers, reissueCertificate, renamePlayer, rotateOwnedPlayerToken } from './service.ts';
+
+const TAGS = ['players'];
+const idParams = z.object({ id: z.string().describe('The player key') });
+
+/** The owner API (SPEC.md §1 "Player owner"): /api/v1/players, camelCase, only the caller's players. */
+export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', app.requireUser);
+  const ownerId = (viewer: { id: number } | null) => {
+    if (!viewer) throw errors.unauthorized();
+    return viewer.id;
+  };
+
+  app.get(
+    '/players',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'My players with live status, certificate expiry, capabilities and state',
+        response: { 200: listSchema(ownerPlayerSchema), ...errorResponses(401, 403) },
+      },
+    },
+    async (req) => ({ items: await listPlayers(app, ownerId(req.viewer)), nextCursor: null }),
+  );
+
+  app.get(
+    '/players/:id',
+    {
+      schema: { tags: TAGS, summary: 'One of my players', params: idParams, response: { 200: ownerPlayerSchema, ...errorResponses(401, 403, 404) } },
+    },
+    async (req) => getPlayer(app, ownerId(req.viewer), req.params.id),
+  );
+
+  app.patch(
+    '/players/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Rename one of my players',
+        params: idParams,
+        body: z.object({ name: z.string().trim().min(1).max(100) }),
+        response: { 200: ownerPlayerSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req) => renamePlayer(app, ownerId(req.viewer), req.params.id, req.body.name),
+  );
+
+  app.delete(
+    '/players/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Delete one of my players: revokes its certificate and token and disconnects it',
+        params: idParams,
+        response: { 204: z.null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await deletePlayer(app, ownerId(req.viewer), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/players/:id/renew-cert',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Re-issue the certificate of one of my players',
+        description:
+          'A new certificate and key replace the current ones at once; every earlier serial is revoked and the live session is cut. ' +
+          'The device fetches the new pair from `GET /api/player/{key}/credentials`.',
+        params: idParams,
+        response: { 200: ownerPlayerSchema, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => reissueCertificate(app, ownerId(req.viewer), req.params.id),
+  );
+
+  app.post(
+    '/players/:id/token/rotate',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Rotate the device token of one of my players; the previous token stops working',
+        description: 'The new token is shown once; enter it on the device.',
+        params: idParams,
+        response: { 200: z.object({ apiToken: z.string(), rotatedAt: z.string() }), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const { token, rotatedAt } = await rotateOwnedPlayerToken(app, ownerId(req.viewer), req.params.id);
+      return { apiToken: token, rotatedAt: rotatedAt.toISOString() };
+    },
+  );
+};

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { decryptSecret, encryptSecret, issueClientCert } from '@makapix/pki';
+import {
+  CERT_RENEWAL_WINDOW_DAYS,
+  type CredentialsResponse,
+  generateRegistrationCode,
+  isPlayerKey,
+  type KickReason,
+  type ProvisionRequest,
+  type ProvisionResponse,
+  publishKick,
+  REGISTRATION_CODE_TTL_MS,
+  type RenewCertResponse,
+} from '@makapix/protocol';
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../../errors.ts';
+import { loadCaMaterial, resignCrl } from '@makapix/revocation';
+import { insertRevokedSerials } from './cert-repo.ts';
+import { type OwnerPlayer, presentPlayer } from './present.ts';
+import {
+  type Db,
+  findOwnedPlayer,
+  findPlayerByKey,
+  insertProvisionedPlayer,
+  isPendingCodeConflict,
+  listOwnedPlayers,
+  lockPlayer,
+  type PlayerRow,
+  replaceActiveToken,
+  updatePlayer,
+} from './repo.ts';
+import { mintDeviceToken } from './tokens.ts';
+
+const DAY_MS = 86_400_000;
+const PROVISION_ATTEMPTS = 8;
+
+/** PROTOCOL.md §2.3 (ours): the device key is stored encrypted, bound to its player key. */
+export function sealDeviceKey(app: FastifyInstance, playerKey: string, keyPem: string): string {
+  return encryptSecret(keyPem, app.devicePlane.pki.keyEncryptionSecret, playerKey);
+}
+
+/** PROTOCOL.md §2.1: a fresh unowned player with a pending code, retried on the rare code collision. */
+export async function provisionPlayer(app: FastifyInstance, input: ProvisionRequest): Promise<ProvisionResponse> {
+  for (let attempt = 0; attempt < PROVISION_ATTEMPTS; attempt++) {
+    const expiresAt = new Date(Date.now() + REGISTRATION_CODE_TTL_MS);
+    const code = generateRegistrationCode();
+    try {
+      const row = await insertProvisionedPlayer(app.db, {
+        playerKey: randomUUID(),
+        code,
+        expiresAt,
+        deviceModel: input.device_model ?? null,
+        firmwareVersion: input.firmware_version ?? null,
+      });
+      return {
+        player_key: row.playerKey,
+        registration_code: code,
+        registration_code_expires_at: expiresAt.toISOString(),
+        mqtt_broker: app.devicePlane.broker,
+        https_api: app.devicePlane.httpsApi,
+      };
+    } catch (err) {
+      if (!isPendingCodeConflict(err)) throw err;
+    }
+  }
+  throw errors.unavailable('Could not allocate a registration code, try again');
+}
+
+/**
+ * PROTOCOL.md §2.3: 404 until registered; the certificate and key always (the newest issued: a
+ * pending renewal if there is one, see renewDeviceCertificate); `api_token` only on the first fetch.
+ */
+export async function deliverCredentials(app: FastifyInstance, playerKey: string): Promise<CredentialsResponse> {
+  const found = await findPlayerByKey(app.db, playerKey);
+  if (!found || !found.registeredAt || found.deletedAt) throw errors.notFound('Player credentials');
+  const { player, apiToken } = await app.db.transaction(async (tx) => {
+    const locked = await lockPlayer(tx, found.id);
+    if (!locked || locked.deletedAt) throw errors.notFound('Player credentials');
+    if (locked.credentialsDeliveredAt) return { player: locked, apiToken: null };
+    const now = new Date();
+    const { token, hash } = mintDeviceToken();
+    await replaceActiveToken(tx, locked.id, hash, now);
+    return { player: await updatePlayer(tx, locked.id, { credentialsDeliveredAt: now }), apiToken: token };
+  });
+  const certPem = player.pendingCertPem ?? player.certPem;
+  if (!certPem || !player.encryptedKeyPem) throw errors.notFound('Player credentials');
+  const ca = await loadCaMaterial(app.devicePlane.pki);
+  return {
+    ca_pem: ca.certPem,
+    cert_pem: certPem,
+    key_pem: decryptSecret(player.encryptedKeyPem, app.devicePlane.pki.keyEncryptionSecret, player.playerKey),
+    broker: app.devicePlane.broker,
+    https_api: app.devicePlane.httpsApi,
+    api_token: apiToken,
+  };
+}
+
+/**
+ * Adds serials to the revocation list, re-signs the CRL (PROTOCOL.md §2.7: on every revocation) and
+ * asks the brokers to cut sessions (after the file is written, so a reconnect meets the new CRL).
+ */
+export async function revokeSerials(
+  app: FastifyInstance,
+  player: Pick<PlayerRow, 'id' | 'playerKey'>,
+  serials: readonly (string | null)[],
+  reason: string,
+  kick: { reason: KickReason; perSerial: boolean } | null,
+): Promise<void> {
+  const list = serials.filter((s): s is string => s !== null);
+  if (list.length === 0) return;
+  await insertRevokedSerials(app.db, list.map((serial) => ({ serial, playerId: player.id, reason })));
+  await resignCrl({ db: app.db, pki: app.devicePlane.pki });
+  if (!kick) return;
+  if (!kick.perSerial) await publishKick(app.redis, player.playerKey, kick.reason);
+  else for (const serial of list) await publishKick(app.redis, player.playerKey, kick.reason, { serial });
+}
+
+/**
+ * PROTOCOL.md §2.4: allowed within 90 days of expiry (also after it). The new certificate is kept
+ * pending until the device connects with it (promotePendingCertificate). `encrypted_key_pem` holds
+ * the key of the newest certificate, so the credentials endpoint can hand the pair out again.
+ */
+export async function renewDeviceCertificate(app: FastifyInstance, playerKey: string): Promise<RenewCertResponse> {
+  const found = await findPlayerByKey(app.db, playerKey);
+  if (!found || found.deletedAt) throw errors.notFound('Player');
+  const opensAt = found.certNotAfter ? new Date(found.certNotAfter.getTime() - CERT_RENEWAL_WINDOW_DAYS * DAY_MS) : null;
+  if (opensAt && opensAt.getTime() > Date.now()) {
+    throw errors.badRequest('renewal_too_early', `The certificate can be renewed from ${opensAt.toISOString()} (${CERT_RENEWAL_WINDOW_DAYS} days before it expires)`);
+  }
+  const ca = await loadCaMaterial(app.devicePlane.pki);
+  const cert = issueClientCert({ ca, playerKey });
+  const superseded = await app.db.transaction(async (tx) => {
+    const locked = await lockPlayer(tx, found.id);
+    if (!locked || locked.deletedAt) throw errors.notFound('Player');
+    await updatePlayer(tx, locked.id, {
+      pendingCertSerial: cert.serial,
+      pendingCertNotAfter: cert.notAfter,
+      pendingCertPem: cert.certPem,
+      encryptedKeyPem: sealDeviceKey(app, playerKey, cert.keyPem),
+    });
+    return locked.pendingCertSerial;
+  });
+  // A renewal that was never used is replaced, never left connectable.
+  await revokeSerials(app, found, [superseded], 'superseded', { reason: 'certificate_revoked', perSerial: true });
+  return {
+    cert_pem: cert.certPem,
+    key_pem: cert.keyPem,
+    ca_pem: ca.certPem,
+    cert_expires_at: cert.notAfter.toISOString(),
+    message: 'Certificate renewed. Reconnect with the new certificate; the previous one is revoked once you do.',
+  };
+}
+
+/**
+ * PROTOCOL.md §2.4 (ours): called by the device handlers when a message arrives whose session
+ * certificate is the player's pending one. Makes it current and revokes the previous serial (CRL
+ * re-signed, sessions on the old serial cut). Resolves true when it promoted, false otherwise.
+ */
+export async function promotePendingCertificate(app: FastifyInstance, playerKey: string, serial: string): Promise<boolean> {
+  if (!isPlayerKey(playerKey)) return false;
+  const found = await findPlayerByKey(app.db, playerKey);
+  if (!found || found.deletedAt || found.pendingCertSerial !== serial.toLowerCase()) return false;
+  const previous = await app.db.transaction(async (tx) => {
+    const locked = await lockPlayer(tx, found.id);
+    if (!locked || locked.deletedAt || locked.pendingCertSerial !== serial.toLowerCase()) return undefined;
+    await updatePlayer(tx, locked.id, {
+      certSerial: locked.pendingCertSerial,
+      certNotAfter: locked.pendingCertNotAfter,
+      certPem: locked.pendingCertPem,
+      pendingCertSerial: null,
+      pendingCertNotAfter: null,
+      pendingCertPem: null,
+    });
+    return locked.certSerial;
+  });
+  if (previous === undefined) return false;
+  await revokeSerials(app, found, [previous], 'renewed', { reason: 'certificate_revoked', perSerial: true });
+  app.log.info({ playerKey, serial, previous }, 'renewed certificate in use; previous serial revoked');
+  return true;
+}
+
+/** PROTOCOL.md §2.5–2.6: a new token, the previous one revoked; credentials will not mint another. */
+export async function rotateDeviceToken(app: FastifyInstance, playerId: number): Promise<{ token: string; rotatedAt: Date }> {
+  return app.db.transaction(async (tx) => {
+    const locked = await lockPlayer(tx, playerId);
+    if (!locked || locked.deletedAt || !locked.registeredAt) throw errors.notFound('Player');
+    const rotatedAt = new Date();
+    const { token, hash } = mintDeviceToken();
+    await replaceActiveToken(tx, locked.id, hash, rotatedAt);
+    if (!locked.credentialsDeliveredAt) await updatePlayer(tx, locked.id, { credentialsDeliveredAt: rotatedAt });
+    return { token, rotatedAt };
+  });
+}
+
+/** The owner's rotation from the web app (`POST /api/v1/players/{id}/token/rotate`). */
+export async function rotateOwnedPlayerToken(app: FastifyInstance, ownerId: number, playerId: string): Promise<{ token: string; rotatedAt: Date }> {
+  const player = await requireOwnedPlayer(app.db, ownerId, playerId);
+  return rotateDeviceToken(app, player.id);
+}
+
+export async function requireOwnedPlayer(db: Db, ownerId: number, playerId: string): Promise<PlayerRow> {
+  const player = isPlayerKey(playerId) ? await findOwnedPlayer(db, ownerId, playerId) : null;
+  if (!player) throw errors.notFound('Player');
+  return player;
+}
+
+export async function listPlayers(app: FastifyInstance, ownerId: number): Promise<OwnerPlayer[]> {
+  const now = new Date();
+  return (await listOwnedPlayers(app.db, ownerId)).map((row) => presentPlayer(row, app.publicId, now));
+}
+
+export async function getPlayer(app: FastifyInstance, ownerId: number, playerId: string): Promise<OwnerPlayer> {
+  return presentPlayer(await requireOwnedPlayer(app.db, ownerId, playerId), app.publicId);
+}
+
+export async function renamePlayer(app: FastifyInstance, ownerId: number, playerId: string, name: string): Promise<OwnerPlayer> {
+  const player = await requireOwnedPlayer(app.db, ownerId, playerId);
+  return presentPlayer(await updatePlayer(app.db, player.id, { name }), app.publicId);
+}
+
+/**
+ * Owner re-issue (SPEC.md §1 "renew its certificate"): a new certificate and key replace the current
+ * one at once and every earlier serial is revoked, cutting the live session. The device fetches the
+ * new pair from `GET /api/player/{key}/credentials` (which always serves the current pair); its
+ * token is unchanged, so it can also still call renew-cert later.
+ */
+export async function reissueCertificate(app: FastifyInstance, ownerId: number, playerId: string): Promise<OwnerPlayer> {
+  const player = await requireOwnedPlayer(app.db, ownerId, playerId);
+  const cert = issueClientCert({ ca: await loadCaMaterial(app.devicePlane.pki), playerKey: player.playerKey });
+  const { row, previous } = await app.db.transaction(async (tx) => {
+    const locked = await lockPlayer(tx, player.id);
+    if (!locked || locked.deletedAt) throw errors.notFound('Player');
+    const updated = await updatePlayer(tx, locked.id, {
+      certSerial: cert.serial,
+      certNotAfter: cert.notAfter,
+      certPem: cert.certPem,
+      pendingCertSerial: null,
+      pendingCertNotAfter: null,
+      pendingCertPem: null,
+      encryptedKeyPem: sealDeviceKey(app, locked.playerKey, cert.keyPem),
+    });
+    return { row: updated, previous: [locked.certSerial, locked.pendingCertSerial] };
+  });
+  await revokeSerials(app, player, previous, 'reissued', { reason: 'certificate_revoked', perSerial: true });
+  return presentPlayer(row, app.publicId);
+}
+
+/**
+ * PROTOCOL.md §2.5 (ours): only the player's current device token or its owner may rotate. A device
+ * token of another player is `player_key_mismatch`; a member who is not the owner is `forbidden`.
+ */
+export async function rotateTokenAs(
+  app: FastifyInstance,
+  actor: { device: { playerId: number; playerKey: string } | null; userId: number | null },
+  playerKey: string,
+): Promise<{ token: string; rotatedAt: Date }> {
+  if (actor.device) {
+    if (actor.device.playerKey !== playerKey) throw errors.forbidden('A device may rotate only its own token', 'player_key_mismatch');
+    return rotateDeviceToken(app, actor.device.playerId);
+  }
+  const player = isPlayerKey(playerKey) ? await findPlayerByKey(app.db, playerKey) : null;
+  if (!player || !player.registeredAt || player.deletedAt) throw errors.notFound('Player');
+  if (actor.userId === null || player.ownerId !== actor.userId) throw errors.forbidden('Only the owner of this player may rotate its token');
+  return rotateDeviceToken(app, player.id);
+}

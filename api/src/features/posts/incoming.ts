@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { incomingUploadFileName } from '@makapix/protocol';
+
+/**
+ * The hand-over of an uploaded original to the worker's `process-artwork` job (the contract is in
+ * @makapix/protocol incoming-uploads.ts): the api writes the file named by the storage key (or the
+ * pending storage key of a replacement), the job reads it, writes the vault files and removes it.
+ */
+export function incomingPath(incomingDir: string, storageKey: string): string {
+  return path.join(incomingDir, incomingUploadFileName(storageKey));
+}
+
+/**
+ * Atomic like every vault write (SPEC.md §2): a temp file in the same directory, fsync, rename.
+ * The worker therefore never sees a half-written upload under the final name.
+ */
+export async function writeIncoming(incomingDir: string, storageKey: string, bytes: Uint8Array): Promise<string> {
+  const finalPath = incomingPath(incomingDir, storageKey);
+  await mkdir(incomingDir, { recursive: true });
+  const tempPath = `${finalPath}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(tempPath, 'wx', 0o640);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(tempPath, { force: true });
+    throw err;
+  }
+  await handle.close();
+  try {
+    await rename(tempPath, finalPath);
+  } catch (err) {
+    await rm(tempPath, { force: true });
+    throw err;
+  }
+  return finalPath;
+}
+
+/** Removes an upload that will not be processed (a refused insert or a failed enqueue). */
+export async function removeIncoming(incomingDir: string, storageKey: string): Promise<void> {
+  await rm(incomingPath(incomingDir, storageKey), { force: true });
+}

@@ -1,0 +1,201 @@
+import { artUrl, upscaledUrl, VAULT_EXTS, type VaultExt } from '@makapix/vault';
+import { z } from 'zod';
+
+// The JSON shapes of posts under /api/v1 (SPEC.md §3: camelCase, sqid ids), shared by the posts,
+// feeds and search routes. Every vault URL is built by @makapix/vault (PROTOCOL.md §8).
+
+export interface PublicIds {
+  encode(id: number): string;
+}
+
+
+export const postStateSchema = z.enum(['processing', 'ready', 'failed']);
+const formatSchema = z.enum(VAULT_EXTS);
+
+export const ownerRefSchema = z.object({ id: z.string(), handle: z.string() });
+
+export const postFilesSchema = z.object({
+  /** The native file, as uploaded. */
+  artUrl: z.string(),
+  /** Whole-number nearest-neighbour preview (SPEC.md §2). */
+  upscaledUrl: z.string(),
+  /** Every rendition the worker writes: static → png, gif, webp, bmp; animated → gif, webp. */
+  renditions: z.array(z.object({ format: formatSchema, url: z.string() })),
+});
+export type PostFiles = z.infer<typeof postFilesSchema>;
+
+export const postSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  hashtags: z.array(z.string()),
+  state: postStateSchema,
+  owner: ownerRefSchema,
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  nativeFormat: formatSchema.nullable(),
+  frameCount: z.number().int().nullable(),
+  artUrl: z.string().nullable(),
+  upscaledUrl: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type PostSummary = z.infer<typeof postSummarySchema>;
+
+export const postStatsSchema = z.object({
+  views: z.number().int(),
+  viewsToday: z.number().int(),
+  impressions: z.number().int(),
+  reactions: z.number().int(),
+});
+export type PostStats = z.infer<typeof postStatsSchema>;
+
+export const postDetailSchema = postSummarySchema.extend({
+  kind: z.literal('artwork'),
+  description: z.string().nullable(),
+  fileBytes: z.number().int().nullable(),
+  minFrameDurationMs: z.number().int().nullable(),
+  maxFrameDurationMs: z.number().int().nullable(),
+  totalDurationMs: z.number().int().nullable(),
+  uniqueColors: z.number().int().nullable(),
+  transparency: z.object({ declared: z.boolean().nullable(), actual: z.boolean().nullable() }),
+  alpha: z.object({ declared: z.boolean().nullable(), actual: z.boolean().nullable() }),
+  approved: z.boolean(),
+  promoted: z.boolean(),
+  metadataModifiedAt: z.string(),
+  artworkModifiedAt: z.string().nullable(),
+  files: postFilesSchema.nullable(),
+  counts: z.object({ reactions: z.number().int(), comments: z.number().int(), views: z.number().int() }),
+  /** Only for the artist (SPEC.md §1 "see per-artwork views and reactions"); null for everyone else. */
+  ownerInfo: z
+    .object({
+      failureReason: z.string().nullable(),
+      hiddenByOwner: z.boolean(),
+      hiddenByModerator: z.boolean(),
+      replacementPending: z.boolean(),
+      stats: postStatsSchema,
+    })
+    .nullable(),
+});
+export type PostDetail = z.infer<typeof postDetailSchema>;
+
+/** The columns a summary needs (what feed and search queries select). */
+export interface SummaryRow {
+  id: number;
+  ownerId: number;
+  title: string;
+  hashtags: string[];
+  state: 'processing' | 'ready' | 'failed';
+  storageKey: string | null;
+  nativeFormat: VaultExt | null;
+  width: number | null;
+  height: number | null;
+  frameCount: number | null;
+  createdAt: Date;
+}
+
+export interface DetailRow extends SummaryRow {
+  ownerHandle: string;
+  description: string | null;
+  fileBytes: number | null;
+  minFrameDurationMs: number | null;
+  maxFrameDurationMs: number | null;
+  totalDurationMs: number | null;
+  uniqueColors: number | null;
+  transparencyMeta: boolean | null;
+  transparencyActual: boolean | null;
+  alphaMeta: boolean | null;
+  alphaActual: boolean | null;
+  failureReason: string | null;
+  approvedAt: Date | null;
+  promotedAt: Date | null;
+  hiddenByOwnerAt: Date | null;
+  hiddenByModAt: Date | null;
+  pendingStorageKey: string | null;
+  metadataModifiedAt: Date;
+  artworkModifiedAt: Date | null;
+}
+
+const ANIMATED_RENDITIONS: readonly VaultExt[] = ['gif', 'webp'];
+
+/** GIF holds ≤256 colours per frame and no partial alpha (pixelKey in worker/src/images/frames.ts). */
+export const GIF_MAX_COLORS = 256;
+
+/**
+ * The formats the worker wrote (SPEC.md §2): every target format, except that a GIF rendition is
+ * only written when it can be pixel-exact — never smoothed or dithered — which the stored pixel
+ * facts tell: at most 256 colours in every frame and no partially transparent pixel.
+ */
+export function renditionFormats(row: RenditionFacts): VaultExt[] {
+  const targets = (row.frameCount ?? 1) > 1 ? ANIMATED_RENDITIONS : VAULT_EXTS;
+  const gifExact = row.alphaActual === false && row.uniqueColors !== null && row.uniqueColors <= GIF_MAX_COLORS;
+  return targets.filter((f) => f !== 'gif' || row.nativeFormat === 'gif' || gifExact);
+}
+
+export type RenditionFacts = Pick<DetailRow, 'frameCount' | 'nativeFormat' | 'uniqueColors' | 'alphaActual'>;
+
+const isReady = (row: SummaryRow): row is SummaryRow & { storageKey: string; nativeFormat: VaultExt } =>
+  row.state === 'ready' && row.storageKey !== null && row.nativeFormat !== null;
+
+/** Files exist only once the worker has finished (state ready, SPEC.md §2). */
+export function filesOf(row: SummaryRow & RenditionFacts, vaultBaseUrl: string): PostFiles | null {
+  if (!isReady(row)) return null;
+  const key = row.storageKey;
+  return {
+    artUrl: artUrl(vaultBaseUrl, key, row.nativeFormat),
+    upscaledUrl: upscaledUrl(vaultBaseUrl, key),
+    renditions: renditionFormats(row).map((format) => ({ format, url: artUrl(vaultBaseUrl, key, format) })),
+  };
+}
+
+export function toPostSummary(row: SummaryRow, ownerHandle: string, ids: PublicIds, vaultBaseUrl: string): PostSummary {
+  const ready = isReady(row);
+  return {
+    id: ids.encode(row.id),
+    title: row.title,
+    hashtags: row.hashtags,
+    state: row.state,
+    owner: { id: ids.encode(row.ownerId), handle: ownerHandle },
+    width: row.width,
+    height: row.height,
+    nativeFormat: row.nativeFormat,
+    frameCount: row.frameCount,
+    artUrl: ready ? artUrl(vaultBaseUrl, row.storageKey, row.nativeFormat) : null,
+    upscaledUrl: ready ? upscaledUrl(vaultBaseUrl, row.storageKey) : null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export interface DetailExtras {
+  counts: PostDetail['counts'];
+  /** Present only when the viewer is the artist. */
+  ownerStats: PostStats | null;
+}
+
+export function toPostDetail(row: DetailRow, extras: DetailExtras, ids: PublicIds, vaultBaseUrl: string): PostDetail {
+  return {
+    ...toPostSummary(row, row.ownerHandle, ids, vaultBaseUrl),
+    kind: 'artwork',
+    description: row.description,
+    fileBytes: row.fileBytes,
+    minFrameDurationMs: row.minFrameDurationMs,
+    maxFrameDurationMs: row.maxFrameDurationMs,
+    totalDurationMs: row.totalDurationMs,
+    uniqueColors: row.uniqueColors,
+    transparency: { declared: row.transparencyMeta, actual: row.transparencyActual },
+    alpha: { declared: row.alphaMeta, actual: row.alphaActual },
+    approved: row.approvedAt !== null,
+    promoted: row.promotedAt !== null,
+    metadataModifiedAt: row.metadataModifiedAt.toISOString(),
+    artworkModifiedAt: row.artworkModifiedAt?.toISOString() ?? null,
+    files: filesOf(row, vaultBaseUrl),
+    counts: extras.counts,
+    ownerInfo: extras.ownerStats
+      ? {
+          failureReason: row.failureReason,
+          hiddenByOwner: row.hiddenByOwnerAt !== null,
+          hiddenByModerator: row.hiddenByModAt !== null,
+          replacementPending: row.pendingStorageKey !== null,
+          stats: extras.ownerStats,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors } from '../../errors.ts';
+import { errorResponses } from '../../error-responses.ts';
+import { buildViewer } from '../users/viewer.ts';
+import { addReaction, reactionSummary, removeReaction } from './service.ts';
+
+const tags = ['social'];
+const postParams = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the post') });
+// The emoji is checked by the service (400 `invalid_emoji`), which the device plane shares.
+const reactionParams = postParams.extend({ emoji: z.string().max(256).describe('the reaction, URL-encoded: any 1–20 characters') });
+const reactionSummarySchema = z.object({
+  totals: z.array(z.object({ emoji: z.string(), count: z.int().min(1) })).describe('per emoji, most used first'),
+  mine: z.array(z.string()).describe("the caller's own reactions (empty for visitors)"),
+});
+const errorsOf = errorResponses(400, 401, 403, 404, 409);
+
+/** SPEC.md §4 reactions on posts the caller can see. */
+export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const postIdOf = (sqid: string): number => {
+    const id = app.publicId.decode(sqid);
+    if (id === null) throw errors.notFound('Post');
+    return id;
+  };
+
+  app.get(
+    '/posts/:sqid/reactions',
+    {
+      preHandler: app.optionalUser,
+      schema: { tags, summary: 'Reaction totals per emoji, and mine', params: postParams, response: { 200: reactionSummarySchema, ...errorsOf } },
+    },
+    async (req) => reactionSummary(app, await buildViewer(app, req.viewer), postIdOf(req.params.sqid)),
+  );
+
+  app.put(
+    '/posts/:sqid/reactions/:emoji',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        summary: 'React to a post',
+        description: 'Idempotent. At most 5 distinct emoji per member per post (409 `reaction_limit_exceeded`); a block either way with the artist → 403 `blocked`. Answers the new totals.',
+        params: reactionParams,
+        response: { 200: reactionSummarySchema, ...errorsOf },
+      },
+    },
+    async (req) => {
+      const user = req.viewer!;
+      const postId = postIdOf(req.params.sqid);
+      await addReaction(app, { userId: user.id, postId, emoji: req.params.emoji });
+      return reactionSummary(app, await buildViewer(app, user), postId);
+    },
+  );
+
+  app.delete(
+    '/posts/:sqid/reactions/:emoji',
+    {
+      preHandler: app.requireUser,
+      schema: { tags, summary: 'Take back a reaction (idempotent); answers the new totals', params: reactionParams, response: { 200: reactionSummarySchema, ...errorsOf } },
+    },
+    async (req) => {
+      const user = req.viewer!;
+      const postId = postIdOf(req.params.sqid);
+      await removeReaction(app, { userId: user.id, postId, emoji: req.params.emoji });
+      return reactionSummary(app, await buildViewer(app, user), postId);
+    },
+  );
+};

@@ -1,0 +1,84 @@
+import { blocks, type Database, posts, users } from '@makapix/db';
+import { and, arrayContains, asc, desc, eq, gt, ilike, isNull, lt, or, sql } from 'drizzle-orm';
+import type { SummaryRow } from '../posts/present.ts';
+import { summaryColumns } from '../posts/repo.ts';
+import { inPublicFeeds, type Viewer } from '../posts/visibility.ts';
+
+// SPEC.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
+// users.handle_canonical (3+ characters); shorter queries still work, by scan.
+
+/** A LIKE pattern matching `text` anywhere, with the LIKE wildcards in it taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Artworks in public feeds whose title contains the text or that carry it as a hashtag. */
+export async function searchArtworks(
+  db: Database,
+  viewer: Viewer,
+  q: { text: string; hashtag: string },
+  page: { beforeId: number | null; limit: number },
+): Promise<SummaryRow[]> {
+  const matches = q.hashtag === '' ? ilike(posts.title, containsPattern(q.text)) : or(ilike(posts.title, containsPattern(q.text)), arrayContains(posts.hashtags, [q.hashtag]));
+  return db
+    .select(summaryColumns)
+    .from(posts)
+    .where(and(eq(posts.kind, 'artwork'), inPublicFeeds(viewer), matches, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
+    .orderBy(desc(posts.id))
+    .limit(page.limit + 1);
+}
+
+export interface ArtistRow {
+  id: number;
+  handle: string;
+  handleCanonical: string;
+  avatarUrl: string | null;
+}
+
+/**
+ * Members whose handle contains the text, alphabetically. Deleted, deactivated, hidden and banned
+ * members are left out, and so are members the viewer blocked (SPEC.md §4).
+ */
+export async function searchArtists(
+  db: Database,
+  viewer: Viewer,
+  text: string,
+  page: { after: string | null; limit: number },
+): Promise<ArtistRow[]> {
+  const notBlocked =
+    viewer.userId === null ? undefined : sql`not exists (select 1 from ${blocks} b where b.blocker_id = ${viewer.userId} and b.blocked_id = ${users.id})`;
+  return db
+    .select({ id: users.id, handle: users.handle, handleCanonical: users.handleCanonical, avatarUrl: users.avatarUrl })
+    .from(users)
+    .where(
+      and(
+        ilike(users.handleCanonical, containsPattern(text)),
+        isNull(users.deletedAt),
+        isNull(users.deactivatedAt),
+        isNull(users.hiddenAt),
+        sql`(${users.bannedUntil} is null or ${users.bannedUntil} <= now())`,
+        notBlocked,
+        page.after === null ? undefined : gt(users.handleCanonical, page.after),
+      ),
+    )
+    .orderBy(asc(users.handleCanonical))
+    .limit(page.limit + 1);
+}
+
+/** Hashtags containing the text, over the posts the viewer may see in public feeds, with counts. */
+export async function searchHashtags(
+  db: Database,
+  viewer: Viewer,
+  text: string,
+  page: { after: string | null; limit: number },
+): Promise<{ tag: string; postCount: number }[]> {
+  const result = await db.execute<{ tag: string; post_count: number }>(sql`
+    select t.tag, count(*)::int as post_count
+    from ${posts} cross join lateral unnest(${posts.hashtags}) as t(tag)
+    where ${posts.kind} = 'artwork' and ${inPublicFeeds(viewer)} and t.tag like ${containsPattern(text)}
+      ${page.after === null ? sql`` : sql`and t.tag > ${page.after}`}
+    group by t.tag
+    order by t.tag
+    limit ${page.limit + 1}`);
+  return result.rows.map((r) => ({ tag: r.tag, postCount: r.post_count }));
+}

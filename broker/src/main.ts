@@ -1,0 +1,54 @@
+import { pino, type Logger } from 'pino';
+import { type BrokerConfig, loadConfig } from './config.ts';
+import { createBrokerServer } from './server.ts';
+
+/** ARCHITECTURE.md "Conventions" 12: structured pino logs; `LOG_FORMAT=pretty` for the dev command. */
+function createLogger(log: BrokerConfig['log'], instanceId: string): Logger {
+  return pino({
+    name: 'broker',
+    level: log.level,
+    base: { instanceId },
+    ...(log.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+  });
+}
+
+// The broker process: parse config (fail fast), start listeners, stop gracefully on SIGINT/SIGTERM.
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger(config.log, config.instanceId);
+const server = createBrokerServer(config, logger);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const force = setTimeout(() => {
+    logger.error('shutdown took longer than 10 s; exiting');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  await server.stop();
+  logger.flush();
+  process.exit(0);
+}
+
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await server.start();
+} catch (err) {
+  logger.fatal({ err }, 'broker failed to start');
+  logger.flush();
+  process.exit(1);
+}

@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().positive();
+
+// Defaults make the dev command work with no .env (ARCHITECTURE.md convention 5); they match the
+// api's, since both processes share the database, Redis, the vault and the CA files.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6390'),
+  DATABASE_URL: z.string().min(1).default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
+  DATABASE_POOL_MAX: positiveInt.max(200).default(5),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
+  MAIL_FROM: z.string().min(3).default('Makapix Club <no-reply@makapix.localhost>'),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
+  VAULT_DIR: z.string().min(1).default('.data/dev/vault'),
+  VAULT_MIN_FREE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+  VAULT_INCOMING_DIR: z.string().min(1).default('.data/dev/incoming'),
+  CA_CERT_FILE: z.string().min(1).default('.data/dev/ca/ca.pem'),
+  CA_KEY_FILE: z.string().min(1).default('.data/dev/ca/ca-key.pem'),
+  CRL_FILE: z.string().min(1).default('.data/dev/ca/crl.pem'),
+  WORKER_INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  /** Parallel process-artwork jobs per worker process (image work is CPU-bound). */
+  WORKER_CONCURRENCY: positiveInt.max(64).default(2),
+  /** BullMQ stalled-job recovery: a job whose lock lapses (its worker died) is retried. */
+  WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
+  WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
+  WORKER_MAX_STALLED_COUNT: positiveInt.default(3),
+  /** Register the SPEC.md §6 repeatable jobs at start (off only for focused tests). */
+  WORKER_SCHEDULERS: bool.default(true),
+});
+
+export type WorkerEnv = z.input<typeof envSchema>;
+
+/** Parses the worker's configuration once; fails fast listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid worker configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
+    redis: { url: e.REDIS_URL },
+    db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') },
+    vault: { dir: e.VAULT_DIR, minFreeBytes: e.VAULT_MIN_FREE_BYTES, incomingDir: e.VAULT_INCOMING_DIR },
+    pki: { caCertFile: e.CA_CERT_FILE, caKeyFile: e.CA_KEY_FILE, crlFile: e.CRL_FILE },
+    worker: {
+      instanceId: e.WORKER_INSTANCE_ID,
+      concurrency: e.WORKER_CONCURRENCY,
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
+      schedulers: e.WORKER_SCHEDULERS,
+    },
+  };
+}
+
+export type WorkerConfig = ReturnType<typeof loadConfig>;

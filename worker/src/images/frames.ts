@@ -1,0 +1,92 @@
+/**
+ * Decoded artwork: every frame as straight (non-premultiplied) RGBA, 4 bytes per pixel, row-major,
+ * composited to the full canvas. The common currency between decoders, encoders and checks.
+ */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  frames: Uint8Array[];
+}
+
+export interface Animation {
+  /** Display time of each frame in ms. */
+  delaysMs: number[];
+  /** Total plays, 0 = forever. */
+  loopCount: number;
+}
+
+/** One pixel as a 32-bit key (RGBA); every fully transparent pixel maps to 0, whatever its RGB. */
+export function pixelKey(frame: Uint8Array, offset: number): number {
+  const a = frame[offset + 3] as number;
+  if (a === 0) return 0;
+  return (((frame[offset] as number) << 24) | ((frame[offset + 1] as number) << 16) | ((frame[offset + 2] as number) << 8) | a) >>> 0;
+}
+
+/**
+ * Pixel equality as a viewer sees it: identical RGBA, or both fully transparent (the colour under
+ * alpha 0 is invisible, and GIF cannot even store it). Returns the first differing pixel or -1.
+ */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i += 4) {
+    if (pixelKey(a, i) !== pixelKey(b, i)) return i / 4;
+  }
+  return -1;
+}
+
+export interface PixelFacts {
+  /** Distinct visible colours of the most colourful frame; all fully transparent pixels count as one. */
+  uniqueColors: number;
+  /** Some pixel is not fully opaque. */
+  transparencyActual: boolean;
+  /** Some pixel is partially transparent (0 < alpha < 255): a real alpha channel is needed. */
+  alphaActual: boolean;
+}
+
+/** SPEC.md §2 "actually present in pixels": one pass over every frame. */
+export function analyzePixels(image: RgbaImage): PixelFacts {
+  let uniqueColors = 0;
+  let transparencyActual = false;
+  let alphaActual = false;
+  const colours = new Set<number>();
+  for (const frame of image.frames) {
+    colours.clear();
+    for (let i = 0; i < frame.length; i += 4) {
+      const a = frame[i + 3] as number;
+      if (a !== 255) {
+        transparencyActual = true;
+        if (a !== 0) alphaActual = true;
+      }
+      colours.add(pixelKey(frame, i));
+    }
+    uniqueColors = Math.max(uniqueColors, colours.size);
+  }
+  return { uniqueColors, transparencyActual, alphaActual };
+}
+
+/** SPEC.md §2 preview: the largest whole-number factor keeping the longest side ≤ 768 (at least 1). */
+export const UPSCALED_MAX_SIDE = 768;
+export function upscaleFactor(width: number, height: number): number {
+  return Math.max(1, Math.floor(UPSCALED_MAX_SIDE / Math.max(width, height)));
+}
+
+/**
+ * Nearest-neighbour by a whole-number factor: each source pixel becomes a factor × factor block
+ * (ARCHITECTURE.md convention 9). Done on raw pixels rather than by a resampler so no alpha
+ * premultiplication round trip can nudge a semi-transparent pixel.
+ */
+export function upscaleFrame(frame: Uint8Array, width: number, height: number, factor: number): Uint8Array {
+  if (factor === 1) return frame;
+  const outWidth = width * factor;
+  const out = new Uint8Array(outWidth * height * factor * 4);
+  // Uint32 views need 4-byte alignment; a frame sliced from a pooled Buffer may not have it.
+  const aligned = frame.byteOffset % 4 === 0 ? frame : frame.slice();
+  const src = new Uint32Array(aligned.buffer, aligned.byteOffset, width * height);
+  const dst = new Uint32Array(out.buffer);
+  for (let y = 0; y < height; y++) {
+    const rowStart = y * factor * outWidth;
+    for (let x = 0; x < width; x++) dst.fill(src[y * width + x] as number, rowStart + x * factor, rowStart + (x + 1) * factor);
+    for (let r = 1; r < factor; r++) dst.copyWithin(rowStart + r * outWidth, rowStart, rowStart + outWidth);
+  }
+  return out;
+}
