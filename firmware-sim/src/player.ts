@@ -141,7 +141,7 @@ export class SimPlayer extends EventEmitter {
     throw new Error(`request ${requestType} got no response after ${REQUEST_ATTEMPTS} attempts`);
   }
 
-  async sendView(postId: number, intent: 'artwork' | 'channel', channel = 'all'): Promise<void> {
+  async sendView(postId: number, intent: 'artwork' | 'channel', channel = 'all', requestAck = false): Promise<void> {
     await this.publish(topics.view(this.key), {
       post_id: postId,
       timestamp: new Date().toISOString(),
@@ -150,7 +150,7 @@ export class SimPlayer extends EventEmitter {
       play_order: 0,
       channel,
       player_key: this.key,
-      request_ack: false,
+      request_ack: requestAck,
     });
   }
 

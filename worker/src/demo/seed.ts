@@ -18,6 +18,7 @@ const env = z
     DATABASE_URL: z.string().default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
     SEED_OWNER_EMAIL: z.email().default('demo@makapix.club'),
     SEED_PASSWORD: z.string().min(8).default('demo-pixels-1'),
+    SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
   })
   .parse(process.env);
 
@@ -60,7 +61,7 @@ async function seed() {
   for (const a of artists) await api.trust(owner, a.userId);
 
   const posts: { id: string; artist: Session }[] = [];
-  for (let i = 0; i < 55; i++) {
+  for (let i = 0; i < env.SEED_ARTWORKS; i++) {
     const artist = artists[i % artists.length]!;
     const spec = specFor(i);
     const bytes = await generateArtwork(1000 + i, spec);

@@ -20,6 +20,7 @@ const envSchema = z.object({
   MAKAPIX_MQTT_INTERNAL_PORT: port.default(1883),
   MAKAPIX_BROKER_SANS: z.string().default(''),
   MAKAPIX_SIM_PLAYERS: z.coerce.number().int().min(0).max(50).default(3),
+  MAKAPIX_SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
 });
 
 /** The dev command's configuration (its one config parser); every value has a working default. */
@@ -46,6 +47,7 @@ export function loadDevConfig(env: Record<string, string | undefined> = process.
     },
     brokerSans: e.MAKAPIX_BROKER_SANS.split(',').map((s) => s.trim()).filter(Boolean),
     simPlayers: e.MAKAPIX_SIM_PLAYERS,
+    seedArtworks: e.MAKAPIX_SEED_ARTWORKS,
     dirs: {
       postgres: path.join(dataDir, 'postgres'),
       redis: path.join(dataDir, 'redis'),

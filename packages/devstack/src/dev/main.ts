@@ -109,6 +109,7 @@ try {
   await waitForHealthy(`${publicBaseUrl}/api/health`, 60_000);
   const seeded = await group.runOnce(tsx('seed', 'worker/src/demo/seed.ts', {
     SEED_ORIGIN: publicBaseUrl, SEED_MAIL_API_URL: sink.apiUrl, SEED_OWNER_EMAIL: DEMO_OWNER_EMAIL, SEED_PASSWORD: DEMO_PASSWORD,
+    SEED_ARTWORKS: String(config.seedArtworks),
   }));
   if (seeded !== null && seeded !== 0) throw new Error(`demo seed failed (exit ${seeded})`);
   if (group.start(tsx('players', 'firmware-sim/src/cli.ts', {
