@@ -12,7 +12,7 @@ export function printBanner(o: {
     '',
     '  Makapix Club is running',
     '',
-    `  Site ............ ${o.publicBaseUrl}/`,
+    o.started.includes('web') ? `  Site ............ ${o.publicBaseUrl}/` : '  Site ............ (no web app in this tree yet; the API, docs and vault below are live)',
     `  API health ...... ${o.publicBaseUrl}/api/health`,
     `  API docs ........ ${o.publicBaseUrl}/api/docs`,
     `  Vault ........... ${o.publicBaseUrl}/vault/`,

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PACKET_OVERHEAD_BYTES } from '@makapix/broker/limits';
+import { getFreePort, waitForPort } from '@makapix/devstack/ports';
+import type { ServiceConnectArgs } from './messages.ts';
+import { writeMosquittoFiles } from './mosquitto-conf.ts';
+import { type ChildHandle, spawnProgram, spawnRpc, spawnScript } from './processes.ts';
+import type { BenchServices } from './services.ts';
+
+export type ContenderName = 'ours' | 'mosquitto';
+
+/** The V8 side of our broker's memory (diagnostic; Mosquitto has no equivalent). */
+export interface MemoryDetail {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  sessions: number;
+}
+
+export interface Contender {
+  name: ContenderName;
+  /** The broker process (its RSS and CPU time are read from /proc). */
+  pid: number;
+  mtlsPort: number;
+  service: ServiceConnectArgs;
+  memoryDetail(afterGc: boolean): Promise<MemoryDetail | null>;
+  /** What answers device requests: the real api for ours, a minimal echo client for Mosquitto. */
+  startResponder(): Promise<ChildHandle>;
+  stop(): Promise<void>;
+}
+
+export interface ContenderContext {
+  services: BenchServices;
+  /** Logs and configuration of this run (one per contender and fleet size). */
+  dir: string;
+  /** Diagnostic: write V8 CPU profiles of our processes here. */
+  profileDir: string | null;
+}
+
+const SERVICE_USERNAME = 'makapix-api';
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+const script = (name: string) => path.join('bench/src/broker', name);
+const secret = () => randomBytes(24).toString('hex');
+const profiling = (ctx: ContenderContext, name: string) =>
+  ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(ctx.profileDir, `${name}-${path.basename(ctx.dir)}`)}`] : [];
+
+/** Our broker with its production defaults; only listeners, files, secrets and services are set. */
+export async function startOurs(ctx: ContenderContext): Promise<Contender> {
+  await mkdir(ctx.dir, { recursive: true });
+  const { services } = ctx;
+  const password = secret();
+  const broker = spawnRpc(script('our-broker-process.ts'), { name: 'our-broker', logFile: path.join(ctx.dir, 'broker.log'), nodeArgs: ['--expose-gc', ...profiling(ctx, 'broker')] });
+  const ports = await broker.call<{ mtls: number; internal: number }>(
+    'start',
+    {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      BROKER_INSTANCE_ID: `bench-${process.pid}`,
+      BROKER_MTLS_HOST: '127.0.0.1',
+      BROKER_MTLS_PORT: '0',
+      BROKER_INTERNAL_HOST: '127.0.0.1',
+      BROKER_INTERNAL_PORT: '0',
+      BROKER_CERT_FILE: services.ca.brokerCert,
+      BROKER_KEY_FILE: services.ca.brokerKey,
+      CA_CERT_FILE: services.ca.caCert,
+      CRL_FILE: services.ca.crl,
+      BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
+      BROKER_SERVICE_PASSWORD: password,
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redisUrl,
+    },
+    120_000,
+  );
+  const service = { url: `mqtt://127.0.0.1:${ports.internal}`, username: SERVICE_USERNAME, password };
+  return {
+    name: 'ours',
+    pid: broker.pid,
+    mtlsPort: ports.mtls,
+    service,
+    memoryDetail: (afterGc) => broker.call<MemoryDetail>(afterGc ? 'gcMemory' : 'memory'),
+    async startResponder() {
+      const apiPort = await getFreePort();
+      const api = spawnScript('api/src/server.ts', {
+        name: 'api',
+        nodeArgs: profiling(ctx, 'api'),
+        logFile: path.join(ctx.dir, 'api.log'),
+        env: {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'info',
+          API_HOST: '127.0.0.1',
+          API_PORT: String(apiPort),
+          DATABASE_URL: services.databaseUrl,
+          DATABASE_MIGRATE_ON_START: 'false',
+          REDIS_URL: services.redisUrl,
+          JWT_SECRET: secret(),
+          KEY_ENCRYPTION_SECRET: secret(),
+          BROKER_INTERNAL_URL: service.url,
+          BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
+          BROKER_SERVICE_PASSWORD: password,
+          CA_CERT_FILE: services.ca.caCert,
+          CA_KEY_FILE: services.ca.caKey,
+          CRL_FILE: services.ca.crl,
+          VAULT_DIR: path.join(ctx.dir, 'vault'),
+          VAULT_INCOMING_DIR: path.join(ctx.dir, 'incoming'),
+          VAULT_MIN_FREE_BYTES: '0',
+          DEVICE_INBOX_ENABLED: 'true',
+        },
+      });
+      await Promise.race([
+        waitForPort(apiPort, '127.0.0.1', 120_000),
+        api.exited.then((code) => {
+          throw new Error(`api exited (${code}) before listening; see ${ctx.dir}/api.log`);
+        }),
+      ]);
+      return api;
+    },
+    async stop() {
+      await broker.call('stop', undefined, 30_000).catch(() => undefined);
+      await broker.stop();
+    },
+  };
+}
+
+/** Debian's Mosquitto with the same CA, server certificate, CRL and mTLS policy. */
+export async function startMosquitto(ctx: ContenderContext): Promise<Contender> {
+  await mkdir(ctx.dir, { recursive: true });
+  const { ca } = ctx.services;
+  const mtlsPort = await getFreePort();
+  const servicePort = await getFreePort();
+  const password = secret();
+  const conf = await writeMosquittoFiles({
+    dir: ctx.dir,
+    mtlsPort,
+    servicePort,
+    tls: { caFile: ca.caCert, certFile: ca.brokerCert, keyFile: ca.brokerKey, crlFile: ca.crl },
+    service: { username: SERVICE_USERNAME, password },
+    maxPacketBytes: MAX_PAYLOAD_BYTES + PACKET_OVERHEAD_BYTES,
+  });
+  const broker = spawnProgram('/usr/sbin/mosquitto', ['-c', conf], { name: 'mosquitto', logFile: path.join(ctx.dir, 'stderr.log') });
+  await Promise.race([
+    Promise.all([waitForPort(mtlsPort), waitForPort(servicePort)]),
+    broker.exited.then((code) => {
+      throw new Error(`mosquitto exited (${code}); see ${ctx.dir}`);
+    }),
+  ]);
+  const service = { url: `mqtt://127.0.0.1:${servicePort}`, username: SERVICE_USERNAME, password };
+  return {
+    name: 'mosquitto',
+    pid: broker.pid,
+    mtlsPort,
+    service,
+    memoryDetail: async () => null,
+    async startResponder() {
+      const responder = spawnRpc(script('service-client.ts'), { name: 'echo-responder', logFile: path.join(ctx.dir, 'responder.log') });
+      await responder.call('startResponder', service, 30_000);
+      return responder;
+    },
+    stop: () => broker.stop(),
+  };
+}

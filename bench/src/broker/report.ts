@@ -1,0 +1,177 @@
+import type { ContenderName } from './contenders.ts';
+import type { RunResult } from './run-contender.ts';
+
+/** Markdown tables: one row per metric and fleet size, both contenders side by side with the ratio. */
+
+export interface MachineInfo {
+  date: string;
+  command: string;
+  cpus: string;
+  memory: string;
+  kernel: string;
+  node: string;
+  mosquitto: string;
+  loadStart: string;
+  loadEnd: string;
+  durationMin: number;
+}
+
+type Pick = (r: RunResult) => number;
+type Format = (v: number) => string;
+
+const fixed = (digits: number): Format => (v) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const BYTES_PER_KB = 1000;
+/** ARCHITECTURE/issue goals. */
+export const GOALS = { players: 10_000, bytesPerConnection: 30 * BYTES_PER_KB, p99Ms: 50, throughputRatio: 0.98 };
+
+function find(results: RunResult[], contender: ContenderName, players: number): RunResult | undefined {
+  return results.find((r) => r.contender === contender && r.players === players);
+}
+
+function rows(results: RunResult[], sizes: number[], metric: string, pick: Pick, format: Format): string[] {
+  return sizes.map((n) => {
+    const ours = find(results, 'ours', n);
+    const mosq = find(results, 'mosquitto', n);
+    const a = ours ? pick(ours) : Number.NaN;
+    const b = mosq ? pick(mosq) : Number.NaN;
+    const ratio = Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
+    return `| ${metric} | ${n.toLocaleString('en-US')} | ${format(a)} | ${format(b)} | ${ratio} |`;
+  });
+}
+
+/** A row of text cells (two figures per cell), without a ratio. */
+function textRows(results: RunResult[], sizes: number[], metric: string, cell: (r: RunResult) => string): string[] {
+  return sizes.map((n) => {
+    const show = (c: ContenderName) => {
+      const r = find(results, c, n);
+      return r ? cell(r) : 'n/a';
+    };
+    return `| ${metric} | ${n.toLocaleString('en-US')} | ${show('ours')} | ${show('mosquitto')} | — |`;
+  });
+}
+
+function table(title: string, body: string[]): string {
+  return [`### ${title}`, '', '| Metric | Players | Ours | Mosquitto | Ours / Mosquitto |', '|---|---:|---:|---:|---:|', ...body, ''].join('\n');
+}
+
+export function metricTables(results: RunResult[]): string {
+  const sizes = [...new Set(results.map((r) => r.players))].sort((a, b) => a - b);
+  const m = (metric: string, pick: Pick, format: Format) => rows(results, sizes, metric, pick, format);
+  const t = (metric: string, cell: (r: RunResult) => string) => textRows(results, sizes, metric, cell);
+  const split = (s: { p50: number; p99: number }) => `${fixed(1)(s.p50)} / ${fixed(1)(s.p99)}`;
+  return [
+    table('1. Idle mTLS connections', [
+      ...m('Connected and subscribed', (r) => r.connect.ready, fixed(0)),
+      ...m('Connects per second ↑', (r) => r.connect.perSec, fixed(0)),
+      ...m('Connect→SUBACK p50 (ms) ↓', (r) => r.connect.readyMs.p50, fixed(1)),
+      ...m('Connect→SUBACK p99 (ms) ↓', (r) => r.connect.readyMs.p99, fixed(1)),
+      ...m('Broker RSS before (MiB)', (r) => r.memory.rssBeforeKb / 1024, fixed(1)),
+      ...m('Broker RSS with the fleet (MiB)', (r) => r.memory.rssAfterKb / 1024, fixed(1)),
+      ...m('Memory per idle connection (KiB) ↓', (r) => r.memory.perConnectionKb, fixed(1)),
+      ...m('Broker CPU per connection (ms) ↓', (r) => r.connect.brokerCpuMsPerConnection, fixed(2)),
+    ]),
+    table('2. Command fan-out (service → every player, QoS 1)', [
+      ...m('Burst: delivered', (r) => r.fanoutBurst.received, fixed(0)),
+      ...m('Burst: messages per second ↑', (r) => r.fanoutBurst.perSec, fixed(0)),
+      ...m('Burst: latency p50 (ms) ↓', (r) => r.fanoutBurst.latency.p50, fixed(1)),
+      ...m('Burst: latency p99 (ms) ↓', (r) => r.fanoutBurst.latency.p99, fixed(1)),
+      ...m('Paced: delivered', (r) => r.fanoutPaced.received, fixed(0)),
+      ...m('Paced: latency p50 (ms) ↓', (r) => r.fanoutPaced.latency.p50, fixed(1)),
+      ...m('Paced: latency p99 (ms) ↓', (r) => r.fanoutPaced.latency.p99, fixed(1)),
+      ...m('Broker CPU per message, burst (ms) ↓', (r) => r.fanoutBurst.brokerCpuMsPerMessage, fixed(3)),
+    ]),
+    table('3. Request → response (echo, steady rate)', [
+      ...m('Requests sent', (r) => r.rr.sent, fixed(0)),
+      ...m('Answered successfully', (r) => r.rr.ok, fixed(0)),
+      ...m('Lost (no answer in 10 s)', (r) => r.rr.lost, fixed(0)),
+      ...t('Error answers', (r) => Object.entries(r.rr.failures).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none'),
+      ...m('Throughput (answers/s) ↑', (r) => r.rr.perSec, fixed(1)),
+      ...m('Round trip p50 (ms) ↓', (r) => r.rr.latency.p50, fixed(1)),
+      ...m('Round trip p99 (ms) ↓', (r) => r.rr.latency.p99, fixed(1)),
+      ...t('Device → handler p50 / p99 (ms, handler clock in ms)', (r) => split(r.rr.uplink)),
+      ...t('Handler → device p50 / p99 (ms)', (r) => split(r.rr.downlink)),
+      ...m('Broker CPU per request (ms) ↓', (r) => r.rr.brokerCpuMsPerRequest, fixed(3)),
+      ...m('Responder CPU per request (ms) ↓', (r) => r.rr.responderCpuMsPerRequest, fixed(3)),
+    ]),
+  ].join('\n');
+}
+
+/** Where our broker's memory per connection goes (V8 heap vs. everything else: TLS, buffers, libuv). */
+export function memoryBreakdown(results: RunResult[]): string {
+  const lines = ['| Players | RSS Δ / conn | V8 heap used Δ / conn (no GC) | heap used Δ, both after a full GC | external Δ / conn | RSS outside the V8 heap Δ / conn |', '|---:|---:|---:|---:|---:|---:|'];
+  for (const r of results.filter((x) => x.contender === 'ours' && x.memory.detail)) {
+    const d = r.memory.detail!;
+    const per = (bytes: number) => `${(bytes / 1024 / Math.max(1, r.connect.ready)).toFixed(1)} KiB`;
+    const outsideHeap = d.after.rss - d.after.heapTotal - (d.before.rss - d.before.heapTotal);
+    lines.push(
+      `| ${r.players.toLocaleString('en-US')} | ${per(d.after.rss - d.before.rss)} | ${per(d.after.heapUsed - d.before.heapUsed)} | ${per(d.afterGc.heapUsed - d.beforeGc.heapUsed)} | ${per(d.after.external - d.before.external)} | ${per(outsideHeap)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * RSS growth per connection between the smallest and the largest fleet (fresh broker each time): the
+ * marginal cost, free of the one-off heap and allocator growth a small fleet carries.
+ */
+export function marginalMemory(results: RunResult[]): string {
+  const lines = ['| Contender | Fleets | RSS with the fleet | Marginal memory per connection |', '|---|---|---|---:|'];
+  for (const name of ['ours', 'mosquitto'] as const) {
+    const runs = results.filter((r) => r.contender === name).sort((a, b) => a.players - b.players);
+    const small = runs[0];
+    const large = runs.at(-1);
+    if (!small || !large || small === large) continue;
+    const kib = (large.memory.rssAfterKb - small.memory.rssAfterKb) / (large.connect.ready - small.connect.ready);
+    const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+    lines.push(
+      `| ${name} | ${small.players.toLocaleString('en-US')} → ${large.players.toLocaleString('en-US')} | ${mib(small.memory.rssAfterKb)} → ${mib(large.memory.rssAfterKb)} | ${kib.toFixed(1)} KiB (${Math.round(kib * 1024).toLocaleString('en-US')} bytes) |`,
+    );
+  }
+  return lines.length > 2 ? lines.join('\n') : 'Needs two fleet sizes.';
+}
+
+/** Our request round trip split into stages (see inbox-stages.ts). */
+export function requestStagesTable(results: RunResult[]): string {
+  const lines = ['| Players | device → broker | broker → inbox stream (XADD) | stream → api handler | handler → device | whole round trip |', '|---:|---:|---:|---:|---:|---:|'];
+  const cell = (s: { p50: number; p99: number }) => `${fixed(1)(s.p50)} / ${fixed(1)(s.p99)}`;
+  for (const r of results.filter((x) => x.contender === 'ours' && x.rr.stages)) {
+    const st = r.rr.stages!;
+    lines.push(`| ${r.players.toLocaleString('en-US')} | ${cell(st.deviceToBroker)} | ${cell(st.brokerToStream)} | ${cell(st.streamToHandler)} | ${cell(st.handlerToDevice)} | ${cell(r.rr.latency)} |`);
+  }
+  return lines.length > 2 ? lines.join('\n') : 'Not measured.';
+}
+
+function verdict(ok: boolean | null): string {
+  return ok === null ? 'not measured' : ok ? '**pass**' : '**FAIL**';
+}
+
+export function goalTable(results: RunResult[]): string {
+  const ours = results.filter((r) => r.contender === 'ours');
+  const big = ours.find((r) => r.players >= GOALS.players);
+  const maxP99 = (pick: (r: RunResult) => number) => (ours.length ? Math.max(...ours.map(pick)) : Number.NaN);
+  const ratios = (pick: Pick) =>
+    ours.flatMap((o) => {
+      const m = find(results, 'mosquitto', o.players);
+      return m ? [pick(o) / pick(m)] : [];
+    });
+  const worst = (values: number[]) => (values.length ? Math.min(...values) : Number.NaN);
+  const largest = ours.at(-1);
+  const fanP99 = maxP99((r) => r.fanoutPaced.latency.p99);
+  const rrP99 = maxP99((r) => r.rr.latency.p99);
+  const fanRatio = worst(ratios((r) => r.fanoutBurst.perSec));
+  const rrRatio = worst(ratios((r) => r.rr.perSec));
+  const connRatio = worst(ratios((r) => r.connect.perSec));
+  const bytes = largest ? largest.memory.perConnectionKb * 1024 : Number.NaN;
+  const known = (v: number, ok: boolean) => (Number.isFinite(v) ? ok : null);
+  return [
+    '| Goal | Measured (ours, worst case over the fleet sizes) | Result |',
+    '|---|---|---|',
+    `| 10,000 simultaneously connected mTLS players | ${big ? `${big.connect.ready.toLocaleString('en-US')} connected, ${big.dropped} dropped` : 'fleet of 10,000 not run'} | ${verdict(big ? big.connect.ready >= GOALS.players && big.dropped === 0 : null)} |`,
+    `| Memory per idle connection ≤ 30 KB (30,000 bytes) | ${Number.isFinite(bytes) ? `${Math.round(bytes).toLocaleString('en-US')} bytes at ${largest?.players.toLocaleString('en-US')} players` : 'n/a'} | ${verdict(known(bytes, bytes <= GOALS.bytesPerConnection))} |`,
+    `| Fan-out p99 ≤ 50 ms (paced round) | ${fixed(1)(fanP99)} ms | ${verdict(known(fanP99, fanP99 <= GOALS.p99Ms))} |`,
+    `| Request→response p99 ≤ 50 ms | ${fixed(1)(rrP99)} ms | ${verdict(known(rrP99, rrP99 <= GOALS.p99Ms))} |`,
+    `| Fan-out throughput not below Mosquitto's | ${fixed(2)(fanRatio)}× Mosquitto's msg/s | ${verdict(known(fanRatio, fanRatio >= GOALS.throughputRatio))} |`,
+    `| Request throughput not below Mosquitto's | ${fixed(2)(rrRatio)}× Mosquitto's answers/s | ${verdict(known(rrRatio, rrRatio >= GOALS.throughputRatio))} |`,
+    `| Connect rate not below Mosquitto's | ${fixed(2)(connRatio)}× Mosquitto's connects/s | ${verdict(known(connRatio, connRatio >= GOALS.throughputRatio))} |`,
+  ].join('\n');
+}
