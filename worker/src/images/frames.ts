@@ -22,14 +22,23 @@ export function pixelKey(frame: Uint8Array, offset: number): number {
   return (((frame[offset] as number) << 24) | ((frame[offset + 1] as number) << 16) | ((frame[offset + 2] as number) << 8) | a) >>> 0;
 }
 
+/** The frame as 32-bit pixels, one per RGBA quadruple (copied when the view is not 4-byte aligned). */
+export function pixelsOf(frame: Uint8Array): Uint32Array {
+  const aligned = frame.byteOffset % 4 === 0 ? frame : frame.slice();
+  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
+}
+
 /**
  * Pixel equality as a viewer sees it: identical RGBA, or both fully transparent (the colour under
  * alpha 0 is invisible, and GIF cannot even store it). Returns the first differing pixel or -1.
  */
 export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) return 0;
-  for (let i = 0; i < a.length; i += 4) {
-    if (pixelKey(a, i) !== pixelKey(b, i)) return i / 4;
+  const pa = pixelsOf(a);
+  const pb = pixelsOf(b);
+  for (let p = 0; p < pa.length; p++) {
+    // Whole-pixel comparison first; only a mismatch pays for the transparency rule.
+    if (pa[p] !== pb[p] && pixelKey(a, p * 4) !== pixelKey(b, p * 4)) return p;
   }
   return -1;
 }
@@ -51,13 +60,19 @@ export function analyzePixels(image: RgbaImage): PixelFacts {
   const colours = new Set<number>();
   for (const frame of image.frames) {
     colours.clear();
-    for (let i = 0; i < frame.length; i += 4) {
-      const a = frame[i + 3] as number;
+    const pixels = pixelsOf(frame);
+    let previous = -1;
+    for (let p = 0; p < pixels.length; p++) {
+      const value = pixels[p] as number;
+      // Pixel art is mostly runs: a repeat of the previous pixel adds nothing new.
+      if (value === previous) continue;
+      previous = value;
+      const a = value >>> 24; // RGBA bytes read little-endian: alpha is the top byte
       if (a !== 255) {
         transparencyActual = true;
         if (a !== 0) alphaActual = true;
       }
-      colours.add(pixelKey(frame, i));
+      colours.add(pixelKey(frame, p * 4));
     }
     uniqueColors = Math.max(uniqueColors, colours.size);
   }

@@ -1,4 +1,4 @@
-import { type Animation, type RgbaImage, pixelKey } from './frames.ts';
+import { type Animation, type RgbaImage, pixelKey, pixelsOf } from './frames.ts';
 
 /**
  * An exact GIF writer. libvips quantises through libimagequant even when an image already has few
@@ -34,13 +34,35 @@ function buildPalette(keys: Iterable<number>): Palette {
 /** The distinct pixel keys of a frame, or a reason it cannot be a GIF frame. */
 function frameKeys(frame: Uint8Array): Set<number> | string {
   const keys = new Set<number>();
-  for (let i = 0; i < frame.length; i += 4) {
-    const a = frame[i + 3] as number;
+  const pixels = pixelsOf(frame);
+  let previous = -1;
+  for (let p = 0; p < pixels.length; p++) {
+    const value = pixels[p] as number;
+    if (value === previous) continue; // runs are common in pixel art and add nothing
+    previous = value;
+    const a = value >>> 24;
     if (a !== 0 && a !== 255) return 'the image has partially transparent pixels, which GIF cannot store';
-    keys.add(pixelKey(frame, i));
+    keys.add(pixelKey(frame, p * 4));
     if (keys.size > 256) return 'a frame has more than 256 colours, which GIF cannot store exactly';
   }
   return keys;
+}
+
+/** Palette index of every pixel, looking each run up once. */
+function indicesOf(frame: Uint8Array, palette: Palette): Uint8Array {
+  const pixels = pixelsOf(frame);
+  const indices = new Uint8Array(pixels.length);
+  let previous = -1;
+  let index = 0;
+  for (let p = 0; p < pixels.length; p++) {
+    const value = pixels[p] as number;
+    if (value !== previous) {
+      previous = value;
+      index = palette.index.get(pixelKey(frame, p * 4)) as number;
+    }
+    indices[p] = index;
+  }
+  return indices;
 }
 
 class ByteSink {
@@ -126,9 +148,7 @@ export function encodeGif(image: RgbaImage, animation: Animation | null): GifRes
     out.u16(image.height);
     out.push(global ? 0 : 0x80 | (palette.bits - 1));
     if (!global) out.bytes(palette.table);
-    const indices = new Uint8Array(image.width * image.height);
-    for (let p = 0; p < indices.length; p++) indices[p] = palette.index.get(pixelKey(frame, p * 4)) as number;
-    writeLzw(out, indices, Math.max(2, palette.bits));
+    writeLzw(out, indicesOf(frame, palette), Math.max(2, palette.bits));
   });
   out.push(0x3b);
   return { ok: true, bytes: out.result() };

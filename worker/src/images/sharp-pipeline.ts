@@ -18,11 +18,15 @@ export class SharpDecodeError extends Error {
   override readonly name = 'SharpDecodeError';
 }
 
-/** Decodes PNG, GIF or WebP (every frame, composited to the canvas) to 8-bit sRGB RGBA. */
-export async function decodeWithSharp(bytes: Uint8Array): Promise<RgbaImage> {
+/**
+ * Decodes PNG, GIF or WebP (every frame, composited to the canvas; or `slice.count` frames from
+ * `slice.first`) to 8-bit sRGB RGBA.
+ */
+export async function decodeWithSharp(bytes: Uint8Array, slice?: { first: number; count: number }): Promise<RgbaImage> {
   let result: { data: Buffer; info: sharp.OutputInfo };
+  const range = slice ? { page: slice.first, pages: slice.count } : { animated: true };
   try {
-    result = await sharp(bytes, { animated: true, limitInputPixels: PIXEL_LIMIT })
+    result = await sharp(bytes, { ...range, limitInputPixels: PIXEL_LIMIT })
       .toColourspace('srgb')
       .ensureAlpha()
       .raw({ depth: 'uchar' })
@@ -38,6 +42,12 @@ export async function decodeWithSharp(bytes: Uint8Array): Promise<RgbaImage> {
   const frames: Uint8Array[] = [];
   for (let p = 0; p < pages; p++) frames.push(new Uint8Array(data.buffer, data.byteOffset + p * frameBytes, frameBytes));
   return { width: info.width, height: pageHeight, frames };
+}
+
+/** Frames in a file, from its header (no pixels decoded). */
+export async function sharpPageCount(bytes: Uint8Array): Promise<number> {
+  const { pages } = await sharp(bytes, { limitInputPixels: PIXEL_LIMIT }).metadata();
+  return pages ?? 1;
 }
 
 const raw = (frame: Uint8Array, width: number, height: number) =>

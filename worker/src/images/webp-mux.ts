@@ -36,8 +36,23 @@ export function imageDataChunks(stillWebp: Uint8Array): Uint8Array {
 
 const MAX_DURATION_MS = 0xffffff;
 
+/** Animated WebP from still lossless WebP files, one per frame. */
 export function muxAnimatedWebp(
   frames: readonly Uint8Array[],
+  width: number,
+  height: number,
+  animation: Animation,
+  hasAlpha: boolean,
+): Uint8Array {
+  return muxAnimation(frames.map(imageDataChunks), width, height, animation, hasAlpha);
+}
+
+/**
+ * Animated WebP from each frame's image-data chunks (headers included, e.g. one `VP8L` chunk), every
+ * frame full-canvas.
+ */
+export function muxAnimation(
+  frameData: readonly Uint8Array[],
   width: number,
   height: number,
   animation: Animation,
@@ -49,8 +64,7 @@ export function muxAnimatedWebp(
   body.push(Uint8Array.from([...fourcc('VP8X'), ...u32(10), flags, 0, 0, 0, ...u24(width - 1), ...u24(height - 1)]));
   // Background transparent black; loop count = total plays, 0 = forever (same meaning as ours).
   body.push(Uint8Array.from([...fourcc('ANIM'), ...u32(6), 0, 0, 0, 0, loop & 255, loop >>> 8]));
-  frames.forEach((still, i) => {
-    const data = imageDataChunks(still);
+  frameData.forEach((data, i) => {
     const duration = Math.min(MAX_DURATION_MS, Math.max(0, Math.round(animation.delaysMs[i] ?? 0)));
     const header = [...u24(0), ...u24(0), ...u24(width - 1), ...u24(height - 1), ...u24(duration), 0x02];
     body.push(Uint8Array.from([...fourcc('ANMF'), ...u32(header.length + data.length), ...header]), data);
