@@ -12,28 +12,35 @@ export interface TestApp {
 }
 
 /**
- * A real api instance for `inject`: its own migrated PostgreSQL database and its own Redis logical
- * database on the services started by the vitest global setup.
+ * The settings every test api instance shares: its own database and Redis logical database, the
+ * run's CA, a private vault, and no broker unless the test starts one.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(inject('databaseUrl'));
-  const redis = await allocateRedisDb(inject('redisUrl'));
+export function testEnv(databaseUrl: string, redisUrl: string): Record<string, string> {
   const caDir = inject('caDir');
-  const config = loadConfig({
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     DATABASE_MIGRATE_ON_START: 'false',
-    REDIS_URL: redis.url,
-    VAULT_DIR: path.join(inject('scratchDir'), `vault-${path.basename(database.url)}`),
+    REDIS_URL: redisUrl,
+    VAULT_DIR: path.join(inject('scratchDir'), `vault-${path.basename(databaseUrl)}`),
     CA_CERT_FILE: path.join(caDir, 'ca.pem'),
     CA_KEY_FILE: path.join(caDir, 'ca-key.pem'),
     CRL_FILE: path.join(caDir, 'crl.pem'),
     // Nothing listens on port 1: tests that need a broker start their own and pass its URL, so a
     // dev stack running on this machine is never reached by accident.
     BROKER_INTERNAL_URL: 'mqtt://127.0.0.1:1',
-    ...env,
-  });
+  };
+}
+
+/**
+ * A real api instance for `inject`: its own migrated PostgreSQL database and its own Redis logical
+ * database on the services started by the vitest global setup.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(inject('databaseUrl'));
+  const redis = await allocateRedisDb(inject('redisUrl'));
+  const config = loadConfig({ ...testEnv(database.url, redis.url), ...env });
   const app = await buildApp(config);
   await app.ready();
   return {
