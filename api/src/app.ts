@@ -89,7 +89,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(moderationRoutes, { prefix: '/api/v1', vault: config.vault });
   await app.register(postRoutes, { prefix: '/api/v1', vault: config.vault });
-  await app.register(feedRoutes, { prefix: '/api/v1', vault: config.vault });
+  await app.register(feedRoutes, { prefix: '/api/v1', vault: config.vault, visitorCacheTtlMs: config.feeds.visitorCacheTtlMs });
   await app.register(searchRoutes, { prefix: '/api/v1', vault: config.vault });
   await app.register(viewRoutes, { prefix: '/api/v1' });
   await app.register(playerDeviceRoutes);

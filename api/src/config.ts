@@ -43,6 +43,8 @@ const envSchema = z
     // ARCHITECTURE.md "Shape": the device-inbox consumer (Redis Stream written by the broker).
     DEVICE_INBOX_ENABLED: bool.default(true),
     DEVICE_INBOX_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+    // Visitors' public feed pages are micro-cached this long per process (features/feeds/page-cache.ts).
+    FEED_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -84,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     vault: { dir: e.VAULT_DIR, incomingDir: e.VAULT_INCOMING_DIR, publicBaseUrl: e.VAULT_PUBLIC_BASE_URL.replace(/\/$/, ''), minFreeBytes: e.VAULT_MIN_FREE_BYTES },
     sqids: { alphabet: e.SQIDS_ALPHABET },
     deviceInbox: { enabled: e.DEVICE_INBOX_ENABLED, claimIdleMs: e.DEVICE_INBOX_CLAIM_IDLE_MS },
+    feeds: { visitorCacheTtlMs: e.FEED_CACHE_TTL_MS },
   };
 }
 

@@ -30,6 +30,8 @@ export function testEnv(databaseUrl: string, redisUrl: string): Record<string, s
     // Nothing listens on port 1: tests that need a broker start their own and pass its URL, so a
     // dev stack running on this machine is never reached by accident.
     BROKER_INTERNAL_URL: 'mqtt://127.0.0.1:1',
+    // Tests read a feed right after changing it; the micro-cache has its own test (feeds/page-cache).
+    FEED_CACHE_TTL_MS: '0',
   };
 }
 

@@ -9,10 +9,24 @@ declare module 'fastify' {
   }
 }
 
+// sqids spends ~20 µs per encode (it reshuffles the alphabet every time); a feed page encodes ~100
+// ids, which made encoding the largest CPU cost of a page. Encodings never change, so they are
+// memoized, bounded so a crawler walking every id cannot grow the map without limit.
+const MEMO_LIMIT = 100_000;
+
 export function createPublicIds(alphabet: string) {
   const sqids = new Sqids({ alphabet, minLength: 6 });
+  const memo = new Map<number, string>();
   return {
-    encode: (id: number) => sqids.encode([id]),
+    encode(id: number): string {
+      let sqid = memo.get(id);
+      if (sqid === undefined) {
+        sqid = sqids.encode([id]);
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(id, sqid);
+      }
+      return sqid;
+    },
     /** Null for anything that is not the canonical encoding of exactly one id (no aliases). */
     decode(sqid: string): number | null {
       const ids = sqids.decode(sqid);

@@ -1,14 +1,21 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema } from '../../error-responses.ts';
 import { postSummarySchema } from '../posts/present.ts';
+import { VISITOR, type Viewer } from '../posts/visibility.ts';
 import { buildViewer } from '../users/viewer.ts';
+import { PageCache } from './page-cache.ts';
 import * as service from './service.ts';
 
 export interface FeedRoutesOptions {
   vault: { publicBaseUrl: string };
+  /** Visitors' public feed pages are served from memory for this long (0 = off); see page-cache.ts. */
+  visitorCacheTtlMs: number;
 }
+
+type Page = Awaited<ReturnType<typeof service.recentFeed>>;
 
 const feedSchema = listSchema(postSummarySchema);
 const responses = { 200: feedSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
@@ -17,6 +24,18 @@ const pagingNote = 'Newest first; `{items, nextCursor}` with keyset cursors, `li
 /** SPEC.md §1 and §4 feeds; every one composes features/posts/visibility.ts. */
 export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, opts) => {
   const ctx: service.FeedsContext = { app, vaultBaseUrl: opts.vault.publicBaseUrl };
+  const visitorPages = new PageCache({ ttlMs: opts.visitorCacheTtlMs, maxEntries: 1000 });
+
+  /**
+   * Public feeds: a visitor's page comes from the micro-cache, already serialized by this route's
+   * response schema (so the bytes are exactly what the uncached path would send); a member's page
+   * is always built fresh for them.
+   */
+  async function publicPage(req: FastifyRequest, reply: FastifyReply, build: (viewer: Viewer) => Promise<Page>) {
+    if (req.viewer !== null || !visitorPages.enabled) return build(await buildViewer(app, req.viewer));
+    const body = await visitorPages.get(req.url, async () => reply.serialize(await build(VISITOR)) as string);
+    return reply.type('application/json; charset=utf-8').send(body);
+  }
 
   app.get(
     '/feeds/recent',
@@ -24,7 +43,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
       preHandler: app.optionalUser,
       schema: { tags: ['feeds'], summary: 'Recent approved artworks', description: pagingNote, querystring: listQuerySchema, response: responses },
     },
-    async (req) => service.recentFeed(ctx, await buildViewer(app, req.viewer), req.query),
+    async (req, reply) => publicPage(req, reply, (viewer) => service.recentFeed(ctx, viewer, req.query)),
   );
 
   app.get(
@@ -33,7 +52,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
       preHandler: app.optionalUser,
       schema: { tags: ['feeds'], summary: 'Artworks promoted by moderators', description: pagingNote, querystring: listQuerySchema, response: responses },
     },
-    async (req) => service.promotedFeed(ctx, await buildViewer(app, req.viewer), req.query),
+    async (req, reply) => publicPage(req, reply, (viewer) => service.promotedFeed(ctx, viewer, req.query)),
   );
 
   app.get(
@@ -49,7 +68,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
         response: responses,
       },
     },
-    async (req) => service.hashtagFeed(ctx, await buildViewer(app, req.viewer), req.params.tag, req.query),
+    async (req, reply) => publicPage(req, reply, (viewer) => service.hashtagFeed(ctx, viewer, req.params.tag, req.query)),
   );
 
   app.get(
