@@ -11,7 +11,8 @@ import { createProfiler } from './profile.ts';
  * The contender: the real api (`buildApp` over `loadConfig`, as api/src/server.ts builds it) in its
  * own process, listening on a free loopback port. Production mode with silent logs; no broker
  * (nothing listens on port 1, as in the api tests) and no device-inbox consumer, since only HTTP
- * is measured. `instrument` adds the diagnostic timers of instrument.ts and the profiler of
+ * is measured. `feedCacheTtlMs: 0` turns the visitors' micro-cache off (features/feeds/page-cache.ts),
+ * which is what every member's request costs. `instrument` adds the diagnostic timers of instrument.ts and the profiler of
  * profile.ts.
  */
 
@@ -20,6 +21,8 @@ const argsSchema = z.object({
   redisUrl: z.string(),
   runDir: z.string(),
   instrument: z.boolean(),
+  /** FEED_CACHE_TTL_MS; omitted = the api's default (the visitors' micro-cache on). */
+  feedCacheTtlMs: z.number().int().min(0).optional(),
 });
 const args = argsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 
@@ -42,6 +45,7 @@ const config = loadConfig({
   CA_CERT_FILE: path.join(args.runDir, 'ca', 'ca.pem'),
   CA_KEY_FILE: path.join(args.runDir, 'ca', 'ca-key.pem'),
   CRL_FILE: path.join(args.runDir, 'ca', 'crl.pem'),
+  ...(args.feedCacheTtlMs === undefined ? {} : { FEED_CACHE_TTL_MS: String(args.feedCacheTtlMs) }),
 });
 
 const app = await buildApp(config);

@@ -73,6 +73,14 @@ export function findingsOf(x: FindingInput): string[] {
         (maxRate < THROUGHPUT_GOAL * ref.reqPerSec ? `: the ${THROUGHPUT_GOAL * 100} % goal cannot be met on this machine without answering from a cache.` : '.'),
     );
   }
+  const uncached = x.ladder.find((l) => l.rung.includes('micro-cache off'))?.run;
+  if (uncached) {
+    out.push(
+      `Without the visitors' micro-cache (features/feeds/page-cache.ts) — the path every member's request takes, since members' pages depend on their blocks and opt-ins — ` +
+        `the api served ${uncached.reqPerSec.toFixed(0)} req/s (${pct(uncached.reqPerSec, ref.reqPerSec)} of the reference) with p99 ${uncached.latencyMs.p99} ms, ` +
+        `using ${f(uncached.cpuMsPerRequest.server, 3)} ms of api CPU per request; with it, a visitor's page costs ${f(apiMs, 3)} ms.`,
+    );
+  }
   const needed = x.connections / (P99_GOAL_MS / 1000);
   out.push(
     `Latency follows throughput: in a closed loop of ${x.connections} connections, mean latency = connections / throughput (Little's law; contender ${x.connections} / ${con.reqPerSec.toFixed(0)} req/s = ${f((1000 * x.connections) / con.reqPerSec, 1)} ms, measured mean ${f(con.latencyMs.mean, 1)} ms), ` +
@@ -85,7 +93,9 @@ export function findingsOf(x: FindingInput): string[] {
       `Alone and one at a time, the feed service costs ${f(service.cpuMs, 2)} ms of Node CPU per request (${f(service.wallMs, 2)} ms wall), before any HTTP: ` +
         `the two queries through drizzle and pg ${f(feedQuery.cpuMs + handlesQuery.cpuMs, 2)} ms (feed page ${f(feedQuery.cpuMs, 2)}, owner handles ${f(handlesQuery.cpuMs, 2)}; the same SQL through bare pg costs the rung-4 server ${f(sql?.run.cpuMsPerRequest.server ?? Number.NaN, 2)} ms in all), ` +
         `presenting the ${x.limit} rows ${f(present.cpuMs, 2)} ms, of which ${f(sqids.cpuMs, 2)} ms are the ${2 * x.limit} sqids encodes (${f((1000 * sqids.cpuMs) / (2 * x.limit), 1)} µs each), and the zod serializer ${f(serializer.cpuMs, 2)} ms. ` +
-        `For comparison, under load the api process used ${f(apiMs, 2)} ms of CPU per request in all (Fastify, its hooks, garbage collection and V8's helper threads included).`,
+        (uncached
+          ? `For comparison, under load the uncached api process used ${f(uncached.cpuMsPerRequest.server, 2)} ms of CPU per request in all (Fastify, its hooks, garbage collection and V8's helper threads included).`
+          : ''),
     );
   }
   if (x.instrumented) {

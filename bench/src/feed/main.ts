@@ -98,7 +98,14 @@ async function run(): Promise<void> {
         await server.stop();
       }
     }
-    ladder.push({ rung: '5. the real api (contender)', run: await diagnosticRun(ctx, contender, 'ladder api') });
+    const uncached = await startApi(ctx, false, false);
+    try {
+      await checkSameBody(ctx, uncached, body, await readFile(body.file));
+      ladder.push({ rung: "5. the real api, visitors' micro-cache off (what a member's request costs)", run: await diagnosticRun(ctx, uncached, 'ladder api uncached') });
+    } finally {
+      await uncached.stop();
+    }
+    ladder.push({ rung: "6. the real api, visitors' micro-cache on (contender)", run: await diagnosticRun(ctx, contender, 'ladder api') });
     steps = await measureSteps(services.databaseUrl, opts.limit, await readFile(body.file));
     for (const s of steps) log(`step ${s.step}: CPU ${s.cpuMs.toFixed(3)} ms, wall ${s.wallMs.toFixed(3)} ms`);
   } else {

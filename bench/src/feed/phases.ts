@@ -32,10 +32,12 @@ export interface Context {
 export const feedPath = (limit: number) => `/api/v1/feeds/recent?limit=${limit}`;
 const logFile = (ctx: Context) => path.join(ctx.services.runDir, 'children.log');
 
-export function startApi(ctx: Context, instrument: boolean): Promise<ServerChild> {
+/** The real api; `cached: false` turns off the visitors' micro-cache (the path a member's request takes). */
+export function startApi(ctx: Context, instrument: boolean, cached = true): Promise<ServerChild> {
   const { services } = ctx;
-  const config = { databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, runDir: services.runDir, instrument };
-  return spawnServer(instrument ? 'api (instrumented)' : 'api', API_CHILD, config, { logFile: logFile(ctx) });
+  const config = { databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, runDir: services.runDir, instrument, ...(cached ? {} : { feedCacheTtlMs: 0 }) };
+  const name = `api${instrument ? ' (instrumented)' : ''}${cached ? '' : ' (micro-cache off)'}`;
+  return spawnServer(name, API_CHILD, config, { logFile: logFile(ctx) });
 }
 
 export function startBare(ctx: Context, mode: BareMode, body: Body, queries: Timings['samples'] = []): Promise<ServerChild> {
@@ -112,7 +114,8 @@ export interface Instrumented {
  */
 export async function instrumentedRun(ctx: Context): Promise<Instrumented> {
   const { opts, services, log } = ctx;
-  const api = await startApi(ctx, true);
+  // Diagnoses the uncached path: with the micro-cache on there would be nothing to time.
+  const api = await startApi(ctx, true, false);
   try {
     await get(api.url(feedPath(opts.limit)));
     await runLoad(target(ctx, api, 'warm-up'), opts.connections, Math.min(3, opts.warmupSeconds), services.postmasterPid);
@@ -132,7 +135,7 @@ export async function instrumentedRun(ctx: Context): Promise<Instrumented> {
 
 /** One request through the instrumented api, only to capture its SQL (when diagnostics are off). */
 export async function captureQueries(ctx: Context): Promise<Timings['samples']> {
-  const api = await startApi(ctx, true);
+  const api = await startApi(ctx, true, false);
   try {
     await get(api.url(feedPath(ctx.opts.limit)));
     return (await api.call<Timings>('timings')).samples;

@@ -46,7 +46,7 @@ function mainTable(r: FeedReport): string {
   const { reference: ref, contender: con } = r;
   const ratio = (a: number, b: number) => `${f(a / b, 2)}×`;
   return table(
-    ['best run of each side', 'reference (bare Fastify, same bytes)', 'contender (real api)', 'contender / reference'],
+    ['best run of each side', 'reference (bare Fastify, same bytes)', 'contender (real api, as a visitor)', 'contender / reference'],
     [
       ['**requests/s** ↑', `**${int(ref.reqPerSec)}**`, `**${int(con.reqPerSec)}**`, `**${ratio(con.reqPerSec, ref.reqPerSec)}**`],
       ['latency p50, ms ↓', String(ref.latencyMs.p50), String(con.latencyMs.p50), ratio(con.latencyMs.p50 || 1, ref.latencyMs.p50 || 1)],

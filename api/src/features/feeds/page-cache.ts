@@ -18,13 +18,13 @@ export interface PageCacheOptions {
 }
 
 interface Entry {
-  body: string;
+  body: Buffer;
   expiresAt: number;
 }
 
 export class PageCache {
   readonly #entries = new Map<string, Entry>();
-  readonly #inFlight = new Map<string, Promise<string>>();
+  readonly #inFlight = new Map<string, Promise<Buffer>>();
   readonly #now: () => number;
 
   constructor(private readonly opts: PageCacheOptions) {
@@ -39,10 +39,16 @@ export class PageCache {
     return this.#entries.size;
   }
 
-  /** The cached body for `key`, or the body `build` produces (then kept for one TTL). */
-  async get(key: string, build: () => Promise<string>): Promise<string> {
+  /** The fresh cached body for `key`, if any (the hot path: no promise, no allocation). */
+  peek(key: string): Buffer | undefined {
     const hit = this.#entries.get(key);
-    if (hit && hit.expiresAt > this.#now()) return hit.body;
+    return hit && hit.expiresAt > this.#now() ? hit.body : undefined;
+  }
+
+  /** The cached body for `key`, or the body `build` produces (then kept for one TTL). */
+  async get(key: string, build: () => Promise<Buffer>): Promise<Buffer> {
+    const hit = this.peek(key);
+    if (hit) return hit;
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
     const work = build()
@@ -55,7 +61,7 @@ export class PageCache {
     return work;
   }
 
-  #store(key: string, body: string): void {
+  #store(key: string, body: Buffer): void {
     this.#entries.delete(key);
     if (this.#entries.size >= this.opts.maxEntries) {
       // Map iteration follows insertion order: the first key is the oldest entry.

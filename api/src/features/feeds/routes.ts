@@ -16,6 +16,7 @@ export interface FeedRoutesOptions {
 }
 
 type Page = Awaited<ReturnType<typeof service.recentFeed>>;
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 const feedSchema = listSchema(postSummarySchema);
 const responses = { 200: feedSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
@@ -33,13 +34,24 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
    */
   async function publicPage(req: FastifyRequest, reply: FastifyReply, build: (viewer: Viewer) => Promise<Page>) {
     if (req.viewer !== null || !visitorPages.enabled) return build(await buildViewer(app, req.viewer));
-    const body = await visitorPages.get(req.url, async () => reply.serialize(await build(VISITOR)) as string);
-    return reply.type('application/json; charset=utf-8').send(body);
+    const body = await visitorPages.get(req.url, async () => Buffer.from(reply.serialize(await build(VISITOR)) as string));
+    return reply.type(JSON_TYPE).send(body);
+  }
+
+  /**
+   * onRequest: a visitor's fresh cached page is answered before validation and auth. Only URLs
+   * that passed both were ever stored (errors are not cached), so nothing is skipped that matters.
+   */
+  async function cachedForVisitor(req: FastifyRequest, reply: FastifyReply) {
+    if (req.headers.authorization !== undefined || !visitorPages.enabled) return;
+    const body = visitorPages.peek(req.url);
+    if (body) return reply.type(JSON_TYPE).send(body);
   }
 
   app.get(
     '/feeds/recent',
     {
+      onRequest: cachedForVisitor,
       preHandler: app.optionalUser,
       schema: { tags: ['feeds'], summary: 'Recent approved artworks', description: pagingNote, querystring: listQuerySchema, response: responses },
     },
@@ -49,6 +61,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
   app.get(
     '/feeds/promoted',
     {
+      onRequest: cachedForVisitor,
       preHandler: app.optionalUser,
       schema: { tags: ['feeds'], summary: 'Artworks promoted by moderators', description: pagingNote, querystring: listQuerySchema, response: responses },
     },
@@ -58,6 +71,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
   app.get(
     '/feeds/hashtags/:tag',
     {
+      onRequest: cachedForVisitor,
       preHandler: app.optionalUser,
       schema: {
         tags: ['feeds'],
