@@ -56,12 +56,38 @@ export function decideAccess(row: PlayerAccessRow | undefined, serial: string): 
   return { allowed: true };
 }
 
+// A named prepared statement: every CONNECT runs the same query, so PostgreSQL parses and plans it
+// once per pooled connection and drizzle builds it once, not on each of thousands of connects.
+const prepareAccessQuery = (handle: DbHandle) =>
+  handle.db
+    .select({
+      playerDeleted: sql<boolean>`${players.deletedAt} is not null`,
+      ownerId: players.ownerId,
+      ownerFound: sql<boolean>`${users.id} is not null`,
+      // The database clock decides, like every other ban check in the platform.
+      ownerBanned: sql<boolean>`coalesce(${users.bannedUntil} > now(), false)`,
+      ownerDeleted: sql<boolean>`${users.deletedAt} is not null`,
+      ownerDeactivated: sql<boolean>`${users.deactivatedAt} is not null`,
+      serialRevoked: sql<boolean>`exists (select 1 from ${revokedCertificates} where ${revokedCertificates.serial} = ${sql.placeholder('serial')})`,
+      certSerial: players.certSerial,
+      pendingCertSerial: players.pendingCertSerial,
+    })
+    .from(players)
+    .leftJoin(users, eq(users.id, players.ownerId))
+    .where(eq(players.playerKey, sql.placeholder('playerKey')))
+    .limit(1)
+    .prepare('broker_player_access');
+
 /**
  * Every database query the broker makes, read-only: the session itself is opened with
  * `default_transaction_read_only=on`, so a bug here cannot write.
  */
 export class PlayerAccess {
-  private constructor(private readonly handle: DbHandle) {}
+  private readonly accessQuery;
+
+  private constructor(private readonly handle: DbHandle) {
+    this.accessQuery = prepareAccessQuery(handle);
+  }
 
   static open(databaseUrl: string, poolMax: number): PlayerAccess {
     const url = new URL(databaseUrl);
@@ -75,23 +101,7 @@ export class PlayerAccess {
   }
 
   async readRow(playerKey: string, serial: string): Promise<PlayerAccessRow | undefined> {
-    const rows = await this.handle.db
-      .select({
-        playerDeleted: sql<boolean>`${players.deletedAt} is not null`,
-        ownerId: players.ownerId,
-        ownerFound: sql<boolean>`${users.id} is not null`,
-        // The database clock decides, like every other ban check in the platform.
-        ownerBanned: sql<boolean>`coalesce(${users.bannedUntil} > now(), false)`,
-        ownerDeleted: sql<boolean>`${users.deletedAt} is not null`,
-        ownerDeactivated: sql<boolean>`${users.deactivatedAt} is not null`,
-        serialRevoked: sql<boolean>`exists (select 1 from ${revokedCertificates} where ${revokedCertificates.serial} = ${serial})`,
-        certSerial: players.certSerial,
-        pendingCertSerial: players.pendingCertSerial,
-      })
-      .from(players)
-      .leftJoin(users, eq(users.id, players.ownerId))
-      .where(eq(players.playerKey, playerKey))
-      .limit(1);
+    const rows = await this.accessQuery.execute({ playerKey, serial });
     return rows[0];
   }
 
