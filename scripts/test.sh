@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
-npx turbo run typecheck --output-logs=errors-only
+TURBO_TELEMETRY_DISABLED=1 npx turbo run typecheck --output-logs=errors-only
 npx vitest run "$@"
