@@ -46,6 +46,10 @@ export class RunningStack {
       MAKAPIX_MAIL_API_PORT: String(ports.mailApi),
       MAKAPIX_MQTTS_PORT: String(ports.mqtts),
       MAKAPIX_MQTT_INTERNAL_PORT: String(ports.mqttInternal),
+      // Set, these would point the run command at external services; empty means embedded.
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      SMTP_URL: '',
       ...extraEnv,
     };
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/devstack/src/dev/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });

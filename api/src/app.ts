@@ -31,6 +31,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { deviceAuthPlugin } from './plugins/device-auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { liveStreamsPlugin } from './plugins/live-streams.ts';
 import { mqttPlugin } from './plugins/mqtt.ts';
 import { queuesPlugin } from './plugins/queues.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
@@ -66,7 +67,15 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
-  await app.register(cors, { origin: config.http.corsOrigins, credentials: true });
+  const corsOrigins = new Set(config.http.corsOrigins);
+  await app.register(cors, {
+    // SPEC.md §3 CORS by explicit origin list: a listed origin is echoed, with credentials (the
+    // refresh cookie); any other gets no CORS header at all and no preflight answer.
+    origin: (origin, cb) => cb(null, origin !== undefined && corsOrigins.has(origin) ? origin : false),
+    credentials: true,
+    // The web app edits and deletes too; the plugin's default allows only GET, HEAD and POST.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Makapix Club API', version: '0.1.0', description: 'App routes under /api/v1, device routes under /api/player (PROTOCOL.md).' },
@@ -78,6 +87,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
   await app.register(redisPlugin, { url: config.redis.url });
   await app.register(authPlugin, { jwtSecret: config.auth.jwtSecret });
   await app.register(rateLimitPlugin);
+  await app.register(liveStreamsPlugin);
   await app.register(queuesPlugin, { redisUrl: config.redis.url });
   await app.register(mqttPlugin, { url: config.broker.internalUrl, username: config.broker.username, password: config.broker.password });
   await app.register(sqidsPlugin, { alphabet: config.sqids.alphabet });

@@ -1,7 +1,7 @@
 import tls from 'node:tls';
 import type { Harness, TestPlayer } from './harness.ts';
 
-// Hand-built MQTT 3.1.1 frames, so tests can send what no well-behaved client library would.
+// Hand-built MQTT 3.1 / 3.1.1 frames, so tests can send what no well-behaved client library would.
 
 export function remainingLength(n: number): Buffer {
   const bytes: number[] = [];
@@ -31,6 +31,16 @@ export function connectFrame(clientId: string, keepaliveSeconds = 60): Buffer {
   return frame(0x10, Buffer.concat([variable, mqttString(clientId)]));
 }
 
+/**
+ * CONNECT as a true MQTT 3.1 client sends it: protocol name `MQIsdp`, level 3, clean session, and a
+ * QoS 1 (not retained) last will, as the firmware's library does (PROTOCOL.md §1, §3).
+ */
+export function mqtt31ConnectFrame(clientId: string, will: { topic: string; payload: string }, keepaliveSeconds = 60): Buffer {
+  const flags = 0x02 | 0x04 | (1 << 3); // clean session, will flag, will QoS 1
+  const variable = Buffer.concat([mqttString('MQIsdp'), Buffer.from([0x03, flags, keepaliveSeconds >> 8, keepaliveSeconds & 0xff])]);
+  return frame(0x10, Buffer.concat([variable, mqttString(clientId), mqttString(will.topic), mqttString(will.payload)]));
+}
+
 export interface RawPublish {
   topic: string | Buffer;
   qos: number;
@@ -54,6 +64,48 @@ export function subscribeFrame(filter: string | Buffer, messageId = 1): Buffer {
   const id = Buffer.alloc(2);
   id.writeUInt16BE(messageId);
   return frame(0x82, Buffer.concat([id, mqttString(filter), Buffer.from([0x01])]));
+}
+
+export function pubackFrame(messageId: number): Buffer {
+  return Buffer.from([0x40, 0x02, messageId >> 8, messageId & 0xff]);
+}
+
+export interface ReceivedPublish {
+  qos: number;
+  retain: boolean;
+  topic: string;
+  messageId: number | undefined;
+  payload: string;
+}
+
+/** The PUBLISH packets in a byte stream from the broker (other packet types are skipped). */
+export function receivedPublishes(bytes: Buffer): ReceivedPublish[] {
+  const out: ReceivedPublish[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    const first = bytes[pos]!;
+    let length = 0;
+    let multiplier = 1;
+    let i = pos + 1;
+    for (;;) {
+      const byte = bytes[i++];
+      if (byte === undefined) return out; // an incomplete frame: wait for more bytes
+      length += (byte & 0x7f) * multiplier;
+      multiplier *= 128;
+      if ((byte & 0x80) === 0) break;
+    }
+    if (i + length > bytes.length) return out;
+    const body = bytes.subarray(i, i + length);
+    pos = i + length;
+    if (first >> 4 !== 3) continue;
+    const qos = (first >> 1) & 0x03;
+    const topicLength = body.readUInt16BE(0);
+    const topic = body.subarray(2, 2 + topicLength).toString('utf8');
+    const messageId = qos > 0 ? body.readUInt16BE(2 + topicLength) : undefined;
+    const payload = body.subarray(2 + topicLength + (qos > 0 ? 2 : 0)).toString('utf8');
+    out.push({ qos, retain: (first & 0x01) === 1, topic, messageId, payload });
+  }
+  return out;
 }
 
 export const PINGREQ = Buffer.from([0xc0, 0x00]);

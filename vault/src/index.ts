@@ -22,4 +22,7 @@ export {
 } from './paths.ts';
 export { type VaultFileStat, type VaultStore, VaultFullError, assertRelPath } from './store.ts';
 export { LocalVaultStore, type LocalVaultStoreOptions } from './local-store.ts';
+// S3VaultStore is reached through createVaultStore or '@makapix/vault/s3-store': the AWS SDK stays unloaded otherwise.
+export type { S3VaultStoreOptions } from './s3-store.ts';
+export { type VaultStoreConfig, createVaultStore, describeVaultStore } from './create-store.ts';
 export { type ArtworkFile, type DeleteArtworkOptions, deleteArtworkFiles, writeArtworkFiles } from './artwork-files.ts';

@@ -16,6 +16,8 @@ export interface VaultStore {
   list(prefix?: string): AsyncIterable<string>;
   /** Null when absent. */
   stat(relPath: string): Promise<VaultFileStat | null>;
+  /** Releases pooled connections (the S3 store); local disk holds none. */
+  close?(): Promise<void>;
 }
 
 export interface VaultFileStat {

@@ -1,8 +1,20 @@
 import { hostname } from 'node:os';
+import { assertRelPath } from '@makapix/vault';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
+/** Empty counts as unset: deployment files often pass `VAR=` through for optional settings. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+function isVaultPrefix(value: string): boolean {
+  try {
+    assertRelPath(value.replace(/^\/+|\/+$/g, ''), { allowEmpty: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // Defaults make the dev command work with no .env (ARCHITECTURE.md convention 5); they match the
 // api's, since both processes share the database, Redis, the vault and the CA files.
@@ -19,6 +31,14 @@ const envSchema = z.object({
   VAULT_DIR: z.string().min(1).default('.data/dev/vault'),
   VAULT_MIN_FREE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
   VAULT_INCOMING_DIR: z.string().min(1).default('.data/dev/incoming'),
+  // SPEC.md §2/§7: an S3-compatible bucket replaces VAULT_DIR when a bucket is named.
+  VAULT_S3_BUCKET: optional(z.string()),
+  VAULT_S3_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+  VAULT_S3_REGION: z.string().min(1).default('us-east-1'),
+  VAULT_S3_ACCESS_KEY_ID: optional(z.string()),
+  VAULT_S3_SECRET_ACCESS_KEY: optional(z.string()),
+  VAULT_S3_FORCE_PATH_STYLE: bool.default(false),
+  VAULT_S3_PREFIX: z.string().default('').refine(isVaultPrefix, 'must be slash-separated names of letters, digits, ".", "_" or "-"'),
   CA_CERT_FILE: z.string().min(1).default('.data/dev/ca/ca.pem'),
   CA_KEY_FILE: z.string().min(1).default('.data/dev/ca/ca-key.pem'),
   CRL_FILE: z.string().min(1).default('.data/dev/ca/crl.pem'),
@@ -31,6 +51,16 @@ const envSchema = z.object({
   WORKER_MAX_STALLED_COUNT: positiveInt.default(3),
   /** Register the SPEC.md §6 repeatable jobs at start (off only for focused tests). */
   WORKER_SCHEDULERS: bool.default(true),
+}).superRefine((env, ctx) => {
+  // Half a key pair would silently fall back to the SDK's ambient credentials; a bucket setting
+  // without a bucket would silently keep the vault on local disk.
+  if (Boolean(env.VAULT_S3_ACCESS_KEY_ID) !== Boolean(env.VAULT_S3_SECRET_ACCESS_KEY)) {
+    const missing = env.VAULT_S3_ACCESS_KEY_ID ? 'VAULT_S3_SECRET_ACCESS_KEY' : 'VAULT_S3_ACCESS_KEY_ID';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'set both VAULT_S3_ACCESS_KEY_ID and VAULT_S3_SECRET_ACCESS_KEY, or neither' });
+  }
+  if (!env.VAULT_S3_BUCKET && (env.VAULT_S3_ENDPOINT || env.VAULT_S3_ACCESS_KEY_ID || env.VAULT_S3_PREFIX)) {
+    ctx.addIssue({ code: 'custom', path: ['VAULT_S3_BUCKET'], message: 'required when other VAULT_S3_* settings are given' });
+  }
 });
 
 export type WorkerEnv = z.input<typeof envSchema>;
@@ -49,7 +79,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: { url: e.REDIS_URL },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') },
-    vault: { dir: e.VAULT_DIR, minFreeBytes: e.VAULT_MIN_FREE_BYTES, incomingDir: e.VAULT_INCOMING_DIR },
+    vault: {
+      dir: e.VAULT_DIR,
+      minFreeBytes: e.VAULT_MIN_FREE_BYTES,
+      incomingDir: e.VAULT_INCOMING_DIR,
+      s3: e.VAULT_S3_BUCKET
+        ? {
+            bucket: e.VAULT_S3_BUCKET,
+            endpoint: e.VAULT_S3_ENDPOINT,
+            region: e.VAULT_S3_REGION,
+            accessKeyId: e.VAULT_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.VAULT_S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.VAULT_S3_FORCE_PATH_STYLE,
+            prefix: e.VAULT_S3_PREFIX.replace(/^\/+|\/+$/g, ''),
+          }
+        : null,
+    },
     pki: { caCertFile: e.CA_CERT_FILE, caKeyFile: e.CA_KEY_FILE, crlFile: e.CRL_FILE },
     worker: {
       instanceId: e.WORKER_INSTANCE_ID,
@@ -63,3 +108,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export type WorkerConfig = ReturnType<typeof loadConfig>;
+
+// The demo seed (`tsx worker/src/demo/seed.ts`, run by the dev command on a fresh database) is its own
+// process with its own variables; its defaults match the dev command's.
+const seedEnvSchema = z.object({
+  SEED_ORIGIN: z.url().default('http://localhost:8080'),
+  SEED_MAIL_API_URL: z.url().default('http://127.0.0.1:8025'),
+  DATABASE_URL: envSchema.shape.DATABASE_URL,
+  SEED_OWNER_EMAIL: z.email().default('demo@makapix.club'),
+  SEED_PASSWORD: z.string().min(8).default('demo-pixels-1'),
+  SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
+});
+
+/** Parses the demo seed's configuration once; fails fast listing every problem. */
+export function loadSeedConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = seedEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid seed configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    origin: e.SEED_ORIGIN.replace(/\/+$/, ''),
+    mailApiUrl: e.SEED_MAIL_API_URL,
+    db: { url: e.DATABASE_URL },
+    ownerEmail: e.SEED_OWNER_EMAIL,
+    password: e.SEED_PASSWORD,
+    artworks: e.SEED_ARTWORKS,
+  };
+}
+
+export type SeedConfig = ReturnType<typeof loadSeedConfig>;

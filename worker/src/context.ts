@@ -1,6 +1,7 @@
 import type { Database } from '@makapix/db';
 import type { VaultStore } from '@makapix/vault';
 import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { WorkerConfig } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -12,6 +13,8 @@ export interface WorkerServices {
   vault: VaultStore;
   mailer: Mailer;
   logger: Logger;
+  /** For pub/sub the api relays, e.g. owners' live player events (packages/protocol player-events.ts). */
+  redis: Redis;
 }
 
 /** One execution of one job: the services plus what the handler needs to know about this run. */

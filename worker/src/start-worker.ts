@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createDb } from '@makapix/db';
 import { JOB_QUEUE, JOB_SCHEDULES, type JobName, startHeartbeat } from '@makapix/protocol';
-import { LocalVaultStore } from '@makapix/vault';
+import { createVaultStore, describeVaultStore } from '@makapix/vault';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { WorkerConfig } from './config.ts';
@@ -37,12 +37,15 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   // replaces it, and queries in flight fail and are retried as transient errors.
   dbHandle.pool.on('error', (err) => logger.warn({ err: err.message }, 'idle database connection lost'));
   await mkdir(config.vault.incomingDir, { recursive: true });
+  // Heartbeats and the jobs' pub/sub (BullMQ keeps its own connections).
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
   const services: WorkerServices = {
     config,
     db: dbHandle.db,
-    vault: new LocalVaultStore(config.vault.dir, { minFreeBytes: config.vault.minFreeBytes }),
+    vault: await createVaultStore(config.vault),
     mailer: createMailer(config.mail),
     logger,
+    redis,
   };
 
   const processJob = async (job: Job) => {
@@ -83,10 +86,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     }
   }
 
-  const heartbeatRedis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
-  const stopHeartbeat = startHeartbeat(heartbeatRedis, 'worker', config.worker.instanceId);
+  const stopHeartbeat = startHeartbeat(redis, 'worker', config.worker.instanceId);
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  logger.info({ queues: registry.queues, jobs: registry.names, instanceId: config.worker.instanceId }, 'worker started');
+  logger.info({ queues: registry.queues, jobs: registry.names, instanceId: config.worker.instanceId, vault: describeVaultStore(config.vault) }, 'worker started');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -96,9 +98,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         logger.info('worker stopping: waiting for active jobs');
         await Promise.all(workers.map((w) => w.close()));
         await stopHeartbeat();
-        heartbeatRedis.disconnect();
+        redis.disconnect();
         await queues.close();
         services.mailer.close();
+        await services.vault.close?.();
         await dbHandle.close();
         logger.info('worker stopped');
       })();

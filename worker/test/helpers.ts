@@ -5,7 +5,8 @@ import { type DbHandle, createDb, posts, users } from '@makapix/db';
 import { createTestDatabase } from '@makapix/db/test-helpers';
 import { allocateRedisDb } from '@makapix/devstack';
 import { incomingUploadFileName } from '@makapix/protocol';
-import { LocalVaultStore } from '@makapix/vault';
+import { createVaultStore } from '@makapix/vault';
+import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { sha256Hex } from '../src/artwork/pipeline.ts';
 import { type WorkerConfig, loadConfig } from '../src/config.ts';
@@ -48,9 +49,11 @@ export async function createTestEnv(extra: Record<string, string> = {}): Promise
   const services: WorkerServices = {
     config,
     db: dbHandle.db,
-    vault: new LocalVaultStore(config.vault.dir),
+    // As the worker builds it: local disk here (VAULT_MIN_FREE_BYTES 0), a bucket when `extra` names one.
+    vault: await createVaultStore(config.vault),
     mailer: createMailer(config.mail),
     logger: createLogger(config.log),
+    redis: new Redis(config.redis.url, { maxRetriesPerRequest: 2 }),
   };
   return {
     config,
@@ -59,6 +62,8 @@ export async function createTestEnv(extra: Record<string, string> = {}): Promise
     services,
     async close() {
       services.mailer.close();
+      services.redis.disconnect();
+      await services.vault.close?.();
       await dbHandle.close();
       await redis.flush();
       await database.drop();

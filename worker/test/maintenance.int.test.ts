@@ -10,7 +10,7 @@ import {
   revokedCertificates,
 } from '@makapix/db';
 import { parseCrl, verifyCrlSignedBy } from '@makapix/pki';
-import { incomingUploadFileName } from '@makapix/protocol';
+import { incomingUploadFileName, parsePlayerEvent, type PlayerEvent, playerEventsChannel } from '@makapix/protocol';
 import { aliasPath, canonicalPath } from '@makapix/vault';
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
@@ -49,10 +49,46 @@ describe('mark-stale-players-offline', () => {
       { playerKey: randomUUID(), status: 'offline', lastSeenAt: ago(DAY) },
     ]).returning({ id: players.id });
     const result = await markStalePlayersOfflineJob.handle({ staleAfterMs: 180_000 }, jobContext(env.services));
-    expect(result).toEqual({ markedOffline: 2 });
+    // Unowned (never registered) players: nobody to tell.
+    expect(result).toEqual({ markedOffline: 2, announced: 0 });
     const states = await env.dbHandle.db.select({ id: players.id, status: players.status }).from(players).where(inArray(players.id, rows.map((r) => r.id)));
     expect(states.sort((a, b) => a.id - b.id).map((s) => s.status)).toEqual(['offline', 'online', 'offline', 'offline']);
-    expect(await markStalePlayersOfflineJob.handle({ staleAfterMs: 180_000 }, jobContext(env.services))).toEqual({ markedOffline: 0 });
+    expect(await markStalePlayersOfflineJob.handle({ staleAfterMs: 180_000 }, jobContext(env.services))).toEqual({ markedOffline: 0, announced: 0 });
+  });
+
+  it('tells each owner, on their live player-events channel, which of their players went offline', async () => {
+    const other = (await insertUser(env.dbHandle)).id;
+    const seenAt = ago(5 * 60_000);
+    const [stale, fresh, deleted, foreign] = await env.dbHandle.db.insert(players).values([
+      { playerKey: randomUUID(), ownerId, registeredAt: ago(DAY), status: 'online', lastSeenAt: seenAt, firmwareVersion: '1.4.0' },
+      { playerKey: randomUUID(), ownerId, registeredAt: ago(DAY), status: 'online', lastSeenAt: ago(10_000) },
+      { playerKey: randomUUID(), ownerId, registeredAt: ago(DAY), deletedAt: ago(1000), status: 'online', lastSeenAt: seenAt },
+      { playerKey: randomUUID(), ownerId: other, registeredAt: ago(DAY), status: 'online', lastSeenAt: seenAt },
+    ]).returning({ playerKey: players.playerKey });
+    const sub = env.services.redis.duplicate();
+    const heard: { channel: string; event: PlayerEvent | null }[] = [];
+    sub.on('message', (channel: string, raw: string) => heard.push({ channel, event: parsePlayerEvent(raw) }));
+    await sub.subscribe(playerEventsChannel(ownerId), playerEventsChannel(other));
+    try {
+      expect(await markStalePlayersOfflineJob.handle({ staleAfterMs: 180_000 }, jobContext(env.services))).toEqual({ markedOffline: 3, announced: 2 });
+      const deadline = Date.now() + 5_000;
+      while (heard.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(heard).toHaveLength(2);
+      const mine = heard.find((h) => h.channel === playerEventsChannel(ownerId))!;
+      // The very event the api publishes on a status change (packages/protocol playerStatusEvent).
+      expect(mine.event).toEqual({
+        type: 'status',
+        playerKey: stale!.playerKey,
+        at: expect.any(String),
+        data: { status: 'offline', currentPostId: null, firmwareVersion: '1.4.0', lastSeenAt: seenAt.toISOString() },
+      });
+      expect(heard.find((h) => h.channel === playerEventsChannel(other))!.event?.playerKey).toBe(foreign!.playerKey);
+      expect(heard.map((h) => h.event?.playerKey)).not.toContain(fresh!.playerKey);
+      expect(heard.map((h) => h.event?.playerKey)).not.toContain(deleted!.playerKey);
+    } finally {
+      await sub.quit();
+    }
   });
 });
 

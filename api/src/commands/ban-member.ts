@@ -10,7 +10,8 @@ import type { AuthUser } from '../plugins/auth.ts';
 
 // SPEC.md §1: bans are enforced on web, API and MQTT at once. Spans accounts (the user row and its
 // refresh tokens), players (their live MQTT sessions) and moderation (audit, notification):
-// - web/API: plugins/auth.ts re-reads users.banned_until on every authenticated request;
+// - web/API: plugins/auth.ts re-reads users.banned_until on every authenticated request, and open
+//   SSE streams (authenticated once, at connect) are ended within 2 s by plugins/live-streams.ts;
 // - refresh tokens are revoked so no new session can be minted after the ban ends by an old cookie;
 // - MQTT: PROTOCOL.md §1 (ours) — every live session of the member's players is cut within 2 s
 //   through the broker kick channel, and the broker refuses them at CONNECT while the ban lasts.
@@ -60,8 +61,9 @@ export async function banMember(app: FastifyInstance, actor: AuthUser, userId: n
     return { member: banned, playerKeys: await listPlayerKeys(tx, userId) };
   });
 
-  // After the commit, so a broker re-checking the owner on a reconnect already sees the ban.
-  await Promise.all(playerKeys.map((key) => publishKick(app.redis, key, 'owner_banned')));
+  // After the commit, so a broker re-checking the owner on a reconnect already sees the ban, and so
+  // does every api process re-checking the member's open SSE streams (plugins/live-streams.ts).
+  await Promise.all([...playerKeys.map((key) => publishKick(app.redis, key, 'owner_banned')), app.liveStreams.revalidateMember(userId)]);
   app.log.info({ userId, players: playerKeys.length, until: until.toISOString() }, 'member banned');
   await notifyMember(app, actor, { recipientId: userId, type: 'moderation', action: 'user.ban', details: { until: until.toISOString(), permanent, reason: input.reason } });
   return member;

@@ -4,9 +4,8 @@ import {
   type Command,
   commandSchema,
   type CommandType,
-  playsetFromBody,
+  deviceChannelFromBody,
   SHOW_ARTWORK_TITLE_MAX_BYTES,
-  toDeviceChannels,
   topics,
   truncateUtf8,
   validateCommandAgainstCapabilities,
@@ -60,8 +59,8 @@ export async function resolveDevicePayload(app: FastifyInstance, ownerId: number
       return { type: 'play_channel', payload: { channel_name: p.channelName, user_sqid: app.publicId.encode(user.id), user_handle: user.handle } };
     }
     case 'execute_playset': {
-      const { channels } = playsetFromBody({ name: request.payload.name ?? 'playset', channels: request.payload.channels, exposureMode: 'equal', pickMode: 'recency' });
-      return { type: 'execute_playset', payload: { ...(request.payload.name && { name: request.payload.name }), channels: toDeviceChannels(channels) } };
+      const { name, channels } = request.payload;
+      return { type: 'execute_playset', payload: { ...(name && { name }), channels: channels.map(deviceChannelFromBody) } };
     }
     default:
       return { type: request.commandType, payload: request.payload };

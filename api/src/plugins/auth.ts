@@ -48,7 +48,8 @@ export const authPlugin = fp<{ jwtSecret: string }>(async (app: FastifyInstance,
   await app.register(jwt, {
     secret: opts.jwtSecret,
     sign: { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_TTL },
-    verify: { algorithms: ['HS256'] },
+    // A token without `exp` would never expire (and an SSE stream opened with it never end).
+    verify: { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] },
     formatUser: (payload) => ({ id: Number(payload.sub), role: payload.role }),
   });
   app.decorateRequest('viewer', null);

@@ -17,6 +17,9 @@ export const RATE_LIMITS = {
   accountMailPerAddress: { points: 5, duration: 3600 },
   comment: { points: 30, duration: 300 },
   report: { points: 10, duration: 3600 },
+  // Views and impressions from the web, per IP: each one is a database write, and a visitor's view
+  // is keyed by IP and user agent, so without a cap one client could mint views by varying the latter.
+  view: { points: 120, duration: 60 },
   uploadNewcomer: { points: 4, duration: 3600 },
   uploadRegular: { points: 16, duration: 3600 },
   uploadVeteran: { points: 64, duration: 3600 },

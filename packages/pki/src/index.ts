@@ -25,5 +25,12 @@ export {
   parseCrl,
   verifyCrlSignedBy,
 } from './crl.ts';
+export {
+  type CaFiles,
+  type EnsureCaFilesOptions,
+  type EnsuredCa,
+  caFilesIn,
+  ensureCaFiles,
+} from './ca-files.ts';
 export { SecretDecryptError, decryptSecret, encryptSecret } from './secret-box.ts';
 export { normalizeSerial, randomSerialHex } from './keys.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownerIdOfPlayerEventsChannel, parsePlayerEvent, playerEventsChannel, publishPlayerEvent } from './player-events.ts';
+import { ownerIdOfPlayerEventsChannel, parsePlayerEvent, playerEventsChannel, playerStatusEvent, publishPlayerEvent } from './player-events.ts';
 
 const key = '6f1c2a9e-4b7d-4c1e-9a2b-3c4d5e6f7a8b';
 const at = '2025-01-01T00:00:00.000Z';
@@ -36,5 +36,13 @@ describe('player events channel', () => {
     expect(sent.map(([channel]) => channel)).toEqual(['makapix:player-events:9']);
     expect(JSON.parse(sent[0]![1])).toEqual(event);
     await expect(publishPlayerEvent(redis, 9, { ...event, playerKey: 'bad' })).rejects.toThrow();
+  });
+
+  it('builds the status event from a stored row, as every writer of the status column sends it', () => {
+    const lastSeenAt = new Date(at);
+    const event = playerStatusEvent(key, { status: 'offline', currentPostId: 7, firmwareVersion: null, lastSeenAt }, new Date(at));
+    expect(event).toEqual({ type: 'status', playerKey: key, at, data: { status: 'offline', currentPostId: 7, firmwareVersion: null, lastSeenAt: at } });
+    expect(parsePlayerEvent(JSON.stringify(event))).toEqual(event);
+    expect(playerStatusEvent(key, { status: 'online', currentPostId: null, firmwareVersion: '1', lastSeenAt: null }).data.lastSeenAt).toBeNull();
   });
 });

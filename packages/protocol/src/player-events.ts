@@ -67,6 +67,33 @@ export const playerEventSchema = z.discriminatedUnion('type', [
 ]);
 export type PlayerEvent = z.infer<typeof playerEventSchema>;
 
+/** A player row's presence columns as stored (drizzle returns Dates). */
+export interface PlayerPresenceRow {
+  status: 'online' | 'offline';
+  currentPostId: number | null;
+  firmwareVersion: string | null;
+  lastSeenAt: Date | null;
+}
+
+/**
+ * The `status` event for a stored presence change. One builder for every writer of the status
+ * column (the api's status handler, the worker's stale-player sweep), so the owner's browser sees
+ * the same event whoever changed it (SPEC.md §5).
+ */
+export function playerStatusEvent(playerKey: string, row: PlayerPresenceRow, at: Date = new Date()): Extract<PlayerEvent, { type: 'status' }> {
+  return {
+    type: 'status',
+    playerKey,
+    at: at.toISOString(),
+    data: {
+      status: row.status,
+      currentPostId: row.currentPostId,
+      firmwareVersion: row.firmwareVersion,
+      lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    },
+  };
+}
+
 /** The subset of an ioredis client the publisher needs (keeps this package free of Redis). */
 export interface PlayerEventsRedis {
   publish(channel: string, message: string): Promise<number>;

@@ -34,6 +34,21 @@ export const devicePlaysetChannelSchema = z.object({
 });
 export type DevicePlaysetChannel = z.infer<typeof devicePlaysetChannelSchema>;
 
+/**
+ * The same §6 channel as the owner API takes it for an `execute_playset` command (camelCase per
+ * SPEC.md §3): every type the firmware plays, `sdcard` and `pinned` included, and `offset`. Saved
+ * playsets hold only the subset in `playsetChannelSchema`.
+ */
+export const devicePlaysetChannelBodySchema = devicePlaysetChannelSchema
+  .omit({ display_name: true })
+  .extend({ displayName: devicePlaysetChannelSchema.shape.display_name });
+export type DevicePlaysetChannelBody = z.infer<typeof devicePlaysetChannelBodySchema>;
+
+export function deviceChannelFromBody(body: DevicePlaysetChannelBody): DevicePlaysetChannel {
+  const { displayName, ...rest } = body;
+  return { ...rest, ...(displayName !== undefined && { display_name: displayName }) };
+}
+
 const identifierSchema = z.string().min(1).max(64);
 const displayNameSchema = z.string().min(1).max(128);
 

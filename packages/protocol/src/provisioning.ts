@@ -21,12 +21,12 @@ export const REGISTRATION_CODE_TTL_MS = 15 * 60 * 1000;
 export const REGISTRATION_CODE_RE = new RegExp(`^[${REGISTRATION_CODE_ALPHABET}]{${REGISTRATION_CODE_LENGTH}}$`);
 export const MAX_PLAYERS_PER_USER = 128;
 
-/**
- * Codes are matched case-insensitively; people also type them with spaces or a dash in the middle.
- * Returns the canonical upper-case code, or null when it cannot be one.
- */
+/** Codes are matched case-insensitively; people also type them with spaces or a dash in the middle. */
+const canonicalCodeInput = (input: string): string => input.replace(/[\s-]/g, '').toUpperCase();
+
+/** The canonical upper-case code, or null when it cannot be one. */
 export function normalizeRegistrationCode(input: string): string | null {
-  const code = input.replace(/[\s-]/g, '').toUpperCase();
+  const code = canonicalCodeInput(input);
   return REGISTRATION_CODE_RE.test(code) ? code : null;
 }
 
@@ -64,14 +64,22 @@ export const provisionResponseSchema = z.object({
 });
 export type ProvisionResponse = z.infer<typeof provisionResponseSchema>;
 
-/** `POST /api/player/register` (user JWT). The code is normalized, so `abc-def` registers `ABCDEF`. */
+/**
+ * `POST /api/player/register` (user JWT). The code is normalized, so `abc-def` registers `ABCDEF`.
+ * Only the shape is checked here (a string of 6 characters once spaces and dashes are gone, else
+ * 400): a code with characters outside the alphabet is simply a code no device was given, so it
+ * answers 404 like any unknown code (PROTOCOL.md §2.2).
+ */
 export const registerRequestSchema = z.object({
   registration_code: z
     .string()
+    .max(64)
     .transform((c, ctx) => {
-      const code = normalizeRegistrationCode(c);
-      if (code === null) ctx.addIssue({ code: 'custom', message: 'not a registration code' });
-      return code ?? c;
+      const code = canonicalCodeInput(c);
+      if ([...code].length !== REGISTRATION_CODE_LENGTH) {
+        ctx.addIssue({ code: 'custom', message: `a registration code has ${REGISTRATION_CODE_LENGTH} characters` });
+      }
+      return code;
     }),
   name: z.string().trim().min(1).max(100),
 });

@@ -23,8 +23,10 @@ export const DEVICE_ERROR_CODES = [
 ] as const;
 export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number];
 
-/** PROTOCOL.md §3/§5: the device drops inbound messages over 128 KiB; responses are trimmed to fit. */
-export const MAX_RESPONSE_BYTES = 131_072;
+/** PROTOCOL.md §3: the device drops inbound messages over 128 KiB, so the server never sends one (any topic). */
+export const MAX_SERVER_TO_DEVICE_BYTES = 131_072;
+/** PROTOCOL.md §5: responses are at most 131,072 bytes minified; list responses are trimmed to fit. */
+export const MAX_RESPONSE_BYTES = MAX_SERVER_TO_DEVICE_BYTES;
 
 const requestId = z.string();
 const cursor = z.string().nullable();

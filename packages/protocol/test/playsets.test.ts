@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { playsetBodySchema, playsetFromBody, playsetSchema, toDeviceChannels, devicePlaysetChannelSchema } from '../src/index.ts';
+import {
+  deviceChannelFromBody,
+  devicePlaysetChannelBodySchema,
+  devicePlaysetChannelSchema,
+  playsetBodySchema,
+  playsetFromBody,
+  playsetSchema,
+  toDeviceChannels,
+} from '../src/index.ts';
 
 const playset = {
   name: 'morning',
@@ -46,5 +54,13 @@ describe('playsets', () => {
     for (const channel of toDeviceChannels(playset.channels)) {
       expect(devicePlaysetChannelSchema.safeParse(channel).success).toBe(true);
     }
+  });
+
+  it('the owner API takes every §6 channel camelCase and sends it snake_case', () => {
+    const body = devicePlaysetChannelBodySchema.parse({ type: 'pinned', identifier: 'favs', displayName: 'Favourites', weight: 3, offset: 12 });
+    expect(deviceChannelFromBody(body)).toEqual({ type: 'pinned', identifier: 'favs', display_name: 'Favourites', weight: 3, offset: 12 });
+    expect(deviceChannelFromBody(devicePlaysetChannelBodySchema.parse({ type: 'sdcard' }))).toEqual({ type: 'sdcard' });
+    expect(devicePlaysetChannelBodySchema.safeParse({ type: 'sdcard', offset: -1 }).success).toBe(false);
+    expect(devicePlaysetChannelBodySchema.safeParse({ type: 'usb' }).success).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
-import { createDb, users } from '@makapix/db';
+import { type Database, createDb, users } from '@makapix/db';
 import { MailSinkClient } from '@makapix/devstack';
 import type { ImageFormat } from '@makapix/media';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { type SeedConfig, loadSeedConfig } from '../config.ts';
 import { generateArtwork, type ArtworkSpec } from './generate-art.ts';
 import { SeedApi, type Session } from './seed-api.ts';
 
@@ -11,17 +11,6 @@ import { SeedApi, type Session } from './seed-api.ts';
  * artworks in every allowed format (animated GIF/WebP included), follows, reactions, comments and
  * promotions. Runs once: a database that already has the demo owner is left alone.
  */
-const env = z
-  .object({
-    SEED_ORIGIN: z.url().default('http://localhost:8080'),
-    SEED_MAIL_API_URL: z.url().default('http://127.0.0.1:8025'),
-    DATABASE_URL: z.string().default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
-    SEED_OWNER_EMAIL: z.email().default('demo@makapix.club'),
-    SEED_PASSWORD: z.string().min(8).default('demo-pixels-1'),
-    SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
-  })
-  .parse(process.env);
-
 const ARTISTS = ['ada', 'bitsy', 'chip', 'dither', 'eight'];
 const SIZES: [number, number][] = [[8, 8], [16, 16], [32, 32], [64, 64], [128, 128], [32, 64], [64, 32], [16, 32], [160, 144], [256, 256], [128, 64]];
 const TAGS = ['pixelart', 'sprite', 'retro', 'tiny', 'loop', 'space', 'palette'];
@@ -36,32 +25,33 @@ function specFor(i: number): ArtworkSpec {
   return { format, width, height };
 }
 
-const db = createDb(env.DATABASE_URL, { max: 2 });
+const config = loadSeedConfig();
+const handle = createDb(config.db.url, { max: 2 });
 try {
-  const [existing] = await db.db.select({ id: users.id }).from(users).where(eq(users.email, env.SEED_OWNER_EMAIL));
+  const [existing] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, config.ownerEmail));
   if (existing) {
     log('demo data already present; nothing to seed');
   } else {
-    await seed();
+    await seed(config, handle.db);
   }
 } finally {
-  await db.close();
+  await handle.close();
 }
 
-async function seed() {
-  const api = new SeedApi(env.SEED_ORIGIN.replace(/\/$/, ''), new MailSinkClient(env.SEED_MAIL_API_URL));
+async function seed(config: SeedConfig, db: Database) {
+  const api = new SeedApi(config.origin, new MailSinkClient(config.mailApiUrl));
   // The owner role comes from OWNER_EMAILS, which the dev command sets to the demo owner's address.
-  const owner = await api.signUp(env.SEED_OWNER_EMAIL, 'demo', env.SEED_PASSWORD);
+  const owner = await api.signUp(config.ownerEmail, 'demo', config.password);
   const artists: Session[] = [];
-  for (const name of ARTISTS) artists.push(await api.signUp(`${name}@makapix.club`, name, env.SEED_PASSWORD));
+  for (const name of ARTISTS) artists.push(await api.signUp(`${name}@makapix.club`, name, config.password));
   log(`seed: ${artists.length + 1} members signed up and verified through the mail sink`);
 
   // Established artists: trusted (public at once) and enough reputation for the 64/hour upload tier.
-  await db.db.update(users).set({ reputation: 500 }).where(inArray(users.email, ARTISTS.map((a) => `${a}@makapix.club`)));
+  await db.update(users).set({ reputation: 500 }).where(inArray(users.email, ARTISTS.map((a) => `${a}@makapix.club`)));
   for (const a of artists) await api.trust(owner, a.userId);
 
   const posts: { id: string; artist: Session }[] = [];
-  for (let i = 0; i < env.SEED_ARTWORKS; i++) {
+  for (let i = 0; i < config.artworks; i++) {
     const artist = artists[i % artists.length]!;
     const spec = specFor(i);
     const bytes = await generateArtwork(1000 + i, spec);
@@ -81,6 +71,6 @@ async function seed() {
     if (i % 5 === 0) await api.comment(members[(i + 1) % members.length]!, p.id, `Love the palette on this one (#${i + 1})!`);
     if (i % 6 === 0) await api.promote(owner, p.id);
   }
-  const { rows } = await db.db.execute<{ count: number }>(sql`select count(*)::int as count from posts where state = 'ready'`);
+  const { rows } = await db.execute<{ count: number }>(sql`select count(*)::int as count from posts where state = 'ready'`);
   log(`seed: done — ${rows[0]?.count ?? 0} ready artworks, follows, reactions, comments and promotions in place`);
 }

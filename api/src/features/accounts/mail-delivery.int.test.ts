@@ -37,6 +37,7 @@ describe('account mails through the worker handler and the SMTP sink (SPEC.md §
       vault: new LocalVaultStore(path.join(inject('scratchDir'), 'accounts-mail-vault')),
       mailer,
       logger,
+      redis: t.app.redis,
       log: logger,
       job: { id: 'accounts-mail-test', name: 'send-email', attemptsMade: 0, opts: { attempts: 5 }, updateData: async () => {} },
       lastAttempt: false,

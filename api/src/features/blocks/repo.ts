@@ -1,5 +1,6 @@
 import { blocks, type Database, follows, users } from '@makapix/db';
 import { and, desc, eq, or, sql } from 'drizzle-orm';
+import { adjustReputation, REPUTATION_POINTS } from '../users/reputation.ts';
 import { memberRefColumns, type MemberRefRow, type TimeCursor } from '../follows/social-shapes.ts';
 
 /** SPEC.md §4: a block in either direction refuses comments, reactions and follows between the two. */
@@ -12,18 +13,26 @@ export async function isBlockedEitherWay(db: Database, a: number, b: number): Pr
   return row !== undefined;
 }
 
-/** Blocks and removes follows both ways in one transaction, so no half-applied block is ever seen. */
+/**
+ * Blocks and removes follows both ways in one transaction, so no half-applied block is ever seen;
+ * each removed follow takes back its followee's reputation (users/reputation.ts) in it too.
+ */
 export async function insertBlock(db: Database, blockerId: number, blockedId: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.insert(blocks).values({ blockerId, blockedId }).onConflictDoNothing();
-    await tx
+    const removed = await tx
       .delete(follows)
       .where(
         or(
           and(eq(follows.followerId, blockerId), eq(follows.followeeId, blockedId)),
           and(eq(follows.followerId, blockedId), eq(follows.followeeId, blockerId)),
         ),
-      );
+      )
+      .returning({ followeeId: follows.followeeId });
+    // Ascending ids: two blocks between the same pair lock the users rows in the same order.
+    for (const followeeId of removed.map((r) => r.followeeId).sort((a, b) => a - b)) {
+      await adjustReputation(tx, followeeId, -REPUTATION_POINTS.follower);
+    }
   });
 }
 

@@ -1,57 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig as loadBrokerConfig } from '@makapix/broker/config';
-import { type BrokerServer, createBrokerServer } from '@makapix/broker/server';
 import { players } from '@makapix/db';
 import { issueClientCert } from '@makapix/pki';
 import { firmwareClientId, lastWillPayload, newRequestId, topics } from '@makapix/protocol';
 import { eq } from 'drizzle-orm';
 import mqtt, { type MqttClient } from 'mqtt';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createMember } from '../../../test/fixtures/accounts.ts';
 import { createSharedStack, eventually, insertArtwork } from '../../../test/fixtures/device-plane.ts';
+import { startTestBroker, type TestBroker } from '../../../test/fixtures/test-broker.ts';
 import type { TestApp } from '../../../test/helpers.ts';
 
 // End to end on loopback: a device with a platform-issued client certificate talks to the real
 // broker over mTLS; the broker appends to the inbox stream; the api consumes it and answers through
 // the broker's internal listener (PROTOCOL.md §3–§5, §7).
 
-const SERVICE_USERNAME = 'makapix-api';
-const SERVICE_PASSWORD = 'e2e-service-password-0123456789';
-
 let stack: Awaited<ReturnType<typeof createSharedStack>>;
-let broker: BrokerServer;
+let broker: TestBroker;
 let t: TestApp;
 let device: MqttClient | undefined;
 
 beforeAll(async () => {
   stack = await createSharedStack();
-  const caDir = inject('caDir');
-  broker = createBrokerServer(
-    loadBrokerConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      BROKER_MTLS_HOST: '127.0.0.1',
-      BROKER_MTLS_PORT: '0',
-      BROKER_INTERNAL_PORT: '0',
-      BROKER_CERT_FILE: path.join(caDir, 'broker.pem'),
-      BROKER_KEY_FILE: path.join(caDir, 'broker-key.pem'),
-      CA_CERT_FILE: path.join(caDir, 'ca.pem'),
-      CRL_FILE: path.join(caDir, 'crl.pem'),
-      BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
-      BROKER_SERVICE_PASSWORD: SERVICE_PASSWORD,
-      DATABASE_URL: stack.databaseUrl,
-      REDIS_URL: stack.redisUrl,
-    }),
-    pino({ level: 'silent' }),
-  );
-  await broker.start();
-  t = await stack.start({
-    BROKER_INTERNAL_URL: `mqtt://127.0.0.1:${broker.ports.internal}`,
-    BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
-    BROKER_SERVICE_PASSWORD: SERVICE_PASSWORD,
-  });
+  broker = await startTestBroker(stack);
+  t = await stack.start(broker.apiEnv);
   await eventually(async () => t.app.mqtt.connected, 10_000, 'api connected to the broker');
 }, 120_000);
 
@@ -90,7 +62,7 @@ describe('device ⇄ broker ⇄ api', () => {
     const client = mqtt.connect({
       protocol: 'mqtts',
       host: 'localhost',
-      port: broker.ports.mtls,
+      port: broker.broker.ports.mtls,
       ca: ca.certPem,
       cert: cert.certPem,
       key: cert.keyPem,

@@ -1,12 +1,17 @@
 import { DEVICE_INBOX_GROUP, DEVICE_INBOX_STREAM, type DeviceInboxEntry, parseDeviceInboxEntry } from '@makapix/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import { PlayerLanes } from './player-order.ts';
 
 /**
  * Reads the device inbox stream (packages/protocol broker-bridge.ts) through its consumer group, so
  * every entry goes to exactly one consumer however many api processes run. An entry is XACKed only
  * after its handler finished; entries of a consumer that died (or whose handler failed) become idle
  * and are taken over by a live consumer with XAUTOCLAIM, so none is lost.
+ *
+ * Entries are handled concurrently, up to `concurrency` in hand at once, and the next read is issued
+ * as soon as one finishes: a slow entry (a large query_posts) holds up only its own player's later
+ * entries, never the whole batch it came in (PROTOCOL.md §5: the device times out after 10 s).
  */
 export interface InboxConsumerOptions {
   /** Connection for non-blocking commands; a duplicate is opened for the blocking XREADGROUP. */
@@ -18,7 +23,8 @@ export interface InboxConsumerOptions {
   /** Handles one entry; `id` is its stream id (the broker's order). */
   handle: (entry: DeviceInboxEntry, id: string) => Promise<void>;
   log: FastifyBaseLogger;
-  batchSize?: number;
+  /** Entries read and not yet finished, at most (default 32). */
+  concurrency?: number;
   blockMs?: number;
   /** A message delivered this many times without success is dropped (logged), not retried forever. */
   maxDeliveries?: number;
@@ -34,14 +40,22 @@ export class DeviceInboxConsumer {
   private reader: Redis | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
-  private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly blockMs: number;
   private readonly maxDeliveries: number;
   private readonly claimEveryMs: number;
   private nextGcAt = 0;
+  /** Stream ids read (or reclaimed) by this consumer and not finished yet. */
+  private readonly inHand = new Set<string>();
+  /** Entries in hand that another consumer took over meanwhile (we stalled past claimIdleMs). */
+  private readonly lost = new Set<string>();
+  private readonly lanes = new PlayerLanes();
+  private wakeReader: (() => void) | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private renewing = false;
 
   constructor(private readonly opts: InboxConsumerOptions) {
-    this.batchSize = opts.batchSize ?? 64;
+    this.concurrency = opts.concurrency ?? 32;
     this.blockMs = opts.blockMs ?? 5_000;
     this.maxDeliveries = opts.maxDeliveries ?? 5;
     this.claimEveryMs = Math.max(50, Math.min(5_000, Math.floor(opts.claimIdleMs / 2)));
@@ -54,16 +68,21 @@ export class DeviceInboxConsumer {
     reader.on('error', (err) => this.opts.log.warn({ err }, 'device inbox reader connection error'));
     this.reader = reader;
     this.running = true;
+    this.leaseTimer = setInterval(() => void this.renewLease(), Math.max(20, Math.floor(this.opts.claimIdleMs / 4)));
     this.loop = this.run(reader);
-    this.opts.log.info({ consumer: this.opts.consumerName }, 'device inbox consumer started');
+    this.opts.log.info({ consumer: this.opts.consumerName, concurrency: this.concurrency }, 'device inbox consumer started');
   }
 
-  /** Stops reading, lets the batch in hand finish, and leaves the group if nothing is pending. */
+  /** Stops reading, lets the entries in hand finish, and leaves the group if nothing is pending. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.wakeReader?.();
     this.reader?.disconnect();
     await this.loop;
+    await this.lanes.idle();
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
     this.loop = null;
     this.reader = null;
     const mine = (await this.opts.redis.xpending(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, '-', '+', 1, this.opts.consumerName)) as unknown[];
@@ -79,6 +98,23 @@ export class DeviceInboxConsumer {
     }
   }
 
+  private get capacity(): number {
+    return this.concurrency - this.inHand.size;
+  }
+
+  /** Resolves when an entry in hand finishes (capacity freed), on stop, or after `ms`. */
+  private waitForCapacity(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wakeReader === done) this.wakeReader = null;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(10, ms));
+      this.wakeReader = done;
+    });
+  }
+
   private async run(reader: Redis): Promise<void> {
     let nextClaimAt = 0;
     while (this.running) {
@@ -87,14 +123,18 @@ export class DeviceInboxConsumer {
           await this.reclaim();
           nextClaimAt = Date.now() + this.claimEveryMs;
         }
+        if (this.capacity <= 0) {
+          await this.waitForCapacity(nextClaimAt - Date.now());
+          continue;
+        }
         const block = Math.max(10, Math.min(this.blockMs, nextClaimAt - Date.now()));
         const reply = (await reader.xreadgroup(
           'GROUP', DEVICE_INBOX_GROUP, this.opts.consumerName,
-          'COUNT', this.batchSize, 'BLOCK', block,
+          'COUNT', this.capacity, 'BLOCK', block,
           'STREAMS', DEVICE_INBOX_STREAM, '>',
         )) as [string, RawEntry[]][] | null;
         const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length > 0) await this.processBatch(entries);
+        if (entries.length > 0) await this.dispatch(entries);
       } catch (err) {
         if (!this.running) break;
         if (err instanceof Error && err.message.startsWith('NOGROUP')) {
@@ -112,17 +152,19 @@ export class DeviceInboxConsumer {
   private async reclaim(): Promise<void> {
     const { redis, consumerName, claimIdleMs } = this.opts;
     let start = '0-0';
-    do {
+    while (this.running && this.capacity > 0) {
       const [next, claimed] = (await redis.xautoclaim(
-        DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, consumerName, claimIdleMs, start, 'COUNT', this.batchSize,
+        DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, consumerName, claimIdleMs, start, 'COUNT', this.capacity,
       )) as [string, (RawEntry | null)[], string[]?];
       start = next;
-      const live = claimed.filter((e): e is RawEntry => e !== null);
+      // Our own entries still in hand come back here only if we stalled: they are already running.
+      const live = claimed.filter((e): e is RawEntry => e !== null && !this.inHand.has(e[0]));
       if (live.length > 0) {
         this.opts.log.info({ count: live.length }, 'reclaimed idle device inbox entries');
-        await this.processBatch(await this.dropPoison(live));
+        await this.dispatch(await this.dropPoison(live));
       }
-    } while (start !== '0-0' && this.running);
+      if (start === '0-0') break;
+    }
     if (Date.now() >= this.nextGcAt) {
       this.nextGcAt = Date.now() + CONSUMER_GC_INTERVAL_MS;
       await this.forgetDeadConsumers();
@@ -155,41 +197,33 @@ export class DeviceInboxConsumer {
 
   /**
    * Keeps the entries in hand from looking idle (XCLAIM to ourselves resets their idle time), so a
-   * live consumer working through a long batch is never taken for a dead one. Entries another
-   * consumer already reclaimed (we stalled past claimIdleMs) are reported as lost and not renewed.
+   * live consumer working through slow entries is never taken for a dead one. Entries another
+   * consumer already reclaimed (we stalled past claimIdleMs) are marked lost and not renewed.
    */
-  private async renewLease(inHand: Set<string>, lost: Set<string>): Promise<void> {
-    if (inHand.size === 0) return;
-    const { redis, consumerName } = this.opts;
-    const owned = (await redis.xpending(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, '-', '+', 10_000, consumerName)) as [string, ...unknown[]][];
-    const mine = new Set(owned.map((e) => e[0]));
-    const renew = [...inHand].filter((id) => {
-      if (!mine.has(id)) lost.add(id);
-      return mine.has(id);
-    });
-    if (renew.length > 0) await redis.xclaim(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, consumerName, 0, ...renew, 'JUSTID');
-  }
-
-  /**
-   * One player's messages in stream order (a status online then its offline must not swap), different
-   * players in parallel. Each entry is acknowledged as soon as it is handled.
-   */
-  private async processBatch(entries: RawEntry[]): Promise<void> {
-    const inHand = new Set(entries.map(([id]) => id));
-    const lost = new Set<string>();
-    const renewEveryMs = Math.max(20, Math.floor(this.opts.claimIdleMs / 4));
-    const timer = setInterval(() => {
-      this.renewLease(inHand, lost).catch((err: unknown) => this.opts.log.warn({ err }, 'device inbox lease renewal failed'));
-    }, renewEveryMs);
+  private async renewLease(): Promise<void> {
+    if (this.renewing || this.inHand.size === 0) return;
+    this.renewing = true;
     try {
-      await this.handleBatch(entries, inHand, lost);
+      const { redis, consumerName } = this.opts;
+      const snapshot = [...this.inHand];
+      const owned = (await redis.xpending(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, '-', '+', 10_000, consumerName)) as [string, ...unknown[]][];
+      const mine = new Set(owned.map((e) => e[0]));
+      // Finished meanwhile (acked, so no longer pending) is not lost: only what is still in hand.
+      for (const id of snapshot) if (!mine.has(id) && this.inHand.has(id)) this.lost.add(id);
+      const renew = snapshot.filter((id) => mine.has(id));
+      if (renew.length > 0) await redis.xclaim(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, consumerName, 0, ...renew, 'JUSTID');
+    } catch (err) {
+      this.opts.log.warn({ err }, 'device inbox lease renewal failed');
     } finally {
-      clearInterval(timer);
+      this.renewing = false;
     }
   }
 
-  private async handleBatch(entries: RawEntry[], inHand: Set<string>, lost: Set<string>): Promise<void> {
-    const byPlayer = new Map<string, { id: string; entry: DeviceInboxEntry }[]>();
+  /**
+   * Hands each entry to its player's lane (one player's entries in stream order, a status online
+   * then its offline must not swap; different players in parallel) without waiting for them.
+   */
+  private async dispatch(entries: RawEntry[]): Promise<void> {
     const invalid: string[] = [];
     for (const [id, fields] of entries) {
       const parsed = parseDeviceInboxEntry(fields);
@@ -198,29 +232,30 @@ export class DeviceInboxConsumer {
         invalid.push(id);
         continue;
       }
-      const list = byPlayer.get(parsed.data.player_key) ?? [];
-      list.push({ id, entry: parsed.data });
-      byPlayer.set(parsed.data.player_key, list);
+      this.inHand.add(id);
+      void this.lanes.run(parsed.data.player_key, () => this.handleOne(id, parsed.data));
     }
     if (invalid.length > 0) await this.opts.redis.xack(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, ...invalid);
-    for (const id of invalid) inHand.delete(id);
-    await Promise.all(
-      [...byPlayer.values()].map(async (list) => {
-        for (const { id, entry } of list) {
-          // Another consumer took it over while it waited here: it is theirs to handle now.
-          if (lost.has(id)) continue;
-          try {
-            await this.opts.handle(entry, id);
-          } catch (err) {
-            // Left pending: reclaimed and retried once idle (up to maxDeliveries).
-            this.opts.log.error({ err, id, playerKey: entry.player_key, kind: entry.kind }, 'device inbox handler failed');
-            inHand.delete(id);
-            continue;
-          }
-          await this.opts.redis.xack(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, id);
-          inHand.delete(id);
-        }
-      }),
-    );
+  }
+
+  /** Never rejects: a failure leaves the entry pending, to be reclaimed and retried once idle. */
+  private async handleOne(id: string, entry: DeviceInboxEntry): Promise<void> {
+    try {
+      // Another consumer took it over while it waited in the lane: it is theirs to handle now.
+      if (this.lost.has(id)) return;
+      try {
+        await this.opts.handle(entry, id);
+      } catch (err) {
+        this.opts.log.error({ err, id, playerKey: entry.player_key, kind: entry.kind }, 'device inbox handler failed');
+        return;
+      }
+      await this.opts.redis.xack(DEVICE_INBOX_STREAM, DEVICE_INBOX_GROUP, id);
+    } catch (err) {
+      this.opts.log.warn({ err, id }, 'device inbox ack failed; the entry will be reclaimed');
+    } finally {
+      this.inHand.delete(id);
+      this.lost.delete(id);
+      this.wakeReader?.();
+    }
   }
 }

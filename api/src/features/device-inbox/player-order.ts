@@ -48,3 +48,35 @@ export async function applyInStreamOrder<T>(
     await redis.eval(RELEASE, 1, lockKey, token);
   }
 }
+
+/**
+ * In one process: runs the tasks of one key (player) one after another in submission order, tasks
+ * of different keys concurrently. The inbox consumer hands each entry to its player's lane, so a
+ * status online and the last will right after it are applied in stream order here, and a slow
+ * entry holds up only its own player. Tasks must not reject (the consumer's handler catches).
+ */
+export class PlayerLanes {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  run(key: string, task: () => Promise<void>): Promise<void> {
+    const done = (this.tails.get(key) ?? Promise.resolve()).then(task);
+    const tail = done.then(noop, noop);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return done;
+  }
+
+  /** Keys with queued or running work. */
+  get busyKeys(): number {
+    return this.tails.size;
+  }
+
+  /** Resolves once every task submitted so far has finished. */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
+}
+
+const noop = () => undefined;

@@ -6,6 +6,7 @@ import {
   filterStateByCapabilities,
   type PlayerEvent,
   type PlayerState,
+  playerStatusEvent,
   publishPlayerEvent,
   stateSchema,
   statusSchema,
@@ -13,11 +14,14 @@ import {
 } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { deviceContextOf } from '../device-requests/device-context.ts';
+import { CLAIM_LEASE_MS } from '../device-requests/idempotency.ts';
+import { findPlayerWithOwner } from '../device-requests/repo.ts';
 import { handleDeviceRequest } from '../device-requests/service.ts';
 import { recordMqttView } from '../device-requests/views.ts';
-import { promotePendingCertificate } from '../players/service.ts';
+import { noteCertificateInUse } from '../players/credentials.ts';
 import { applyInStreamOrder } from './player-order.ts';
-import { findInboxPlayer, type InboxPlayer, recordCommandAck, saveCapabilities, saveState, updatePresence } from './repo.ts';
+import { findInboxPlayer, recordCommandAck, saveCapabilities, saveState, updatePresence } from './repo.ts';
 
 export interface InboxSettings {
   vaultBaseUrl: string;
@@ -25,6 +29,12 @@ export interface InboxSettings {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ACK_ERROR_CHARS = 1000;
+/**
+ * A duplicate of a request another process is answering waits for that answer and publishes it too
+ * (PROTOCOL.md §5: a retry gets the same response). Past one claim lease, so a claim left by a dead
+ * process lapses meanwhile and this delivery answers it (idempotency.ts).
+ */
+const IN_FLIGHT_WAIT_MS = 2 * CLAIM_LEASE_MS;
 
 /** JSON.parse that never throws: invalid JSON must not crash the consumer. */
 function parseJson(payload: string): { ok: true; value: unknown } | { ok: false } {
@@ -50,12 +60,13 @@ function parsePayload<T extends z.ZodType>(schema: T, payload: string): z.infer<
 export async function handleInboxEntry(app: FastifyInstance, entry: DeviceInboxEntry, entryId: string, settings: InboxSettings): Promise<void> {
   const key = entry.player_key;
   const log = app.log.child({ playerKey: key, kind: entry.kind, brokerId: entry.broker_id });
-  const player = await findInboxPlayer(app.db, key);
+  // One query per message: the player, its certificates and its owner (requests and views need all).
+  const found = await findPlayerWithOwner(app.db, key);
+  const player = found && found.player.deletedAt === null ? found.player : null;
 
-  // PROTOCOL.md §2.4 (ours): the first message over a renewed certificate retires the old serial.
-  if (player?.pendingCertSerial && player.pendingCertSerial === entry.cert_serial) {
-    await promotePendingCertificate(app, key, entry.cert_serial);
-  }
+  // PROTOCOL.md §2.3–2.4 (ours): the session's certificate is in use, so a pending renewal becomes
+  // current and a delivered device key is no longer kept.
+  if (player) await noteCertificateInUse(app, player, entry.cert_serial);
 
   switch (entry.kind) {
     case 'request': {
@@ -64,13 +75,14 @@ export async function handleInboxEntry(app: FastifyInstance, entry: DeviceInboxE
       const response = await handleDeviceRequest(
         app,
         { playerKey: key, body: json.ok ? json.value : entry.payload, requestId },
-        { vaultBaseUrl: settings.vaultBaseUrl, waitForInFlightMs: 0 },
+        { vaultBaseUrl: settings.vaultBaseUrl, waitForInFlightMs: IN_FLIGHT_WAIT_MS, context: deviceContextOf(found) },
       );
       if (response) await publish(app, topics.response(key, requestId), response);
+      else log.info({ requestId }, 'request still answered by another live process; it publishes the response');
       return;
     }
     case 'view': {
-      const ack = await recordMqttView(app, key, entry.payload);
+      const ack = await recordMqttView(app, key, entry.payload, deviceContextOf(found));
       if (ack) await publish(app, topics.viewAck(key), ack);
       return;
     }
@@ -96,7 +108,7 @@ async function applyPresenceMessage(
   app: FastifyInstance,
   entry: DeviceInboxEntry,
   entryId: string,
-  player: InboxPlayer,
+  player: { id: number },
 ): Promise<PlayerEvent | null | undefined> {
   const base = { playerKey: entry.player_key, at: new Date().toISOString() };
   const inOrder = async <T>(apply: () => Promise<T>): Promise<T | undefined> => {
@@ -117,17 +129,7 @@ async function applyPresenceMessage(
             : { status: 'offline' },
         ),
       );
-      if (!row) return undefined;
-      return {
-        ...base,
-        type: 'status',
-        data: {
-          status: row.status,
-          currentPostId: row.currentPostId,
-          firmwareVersion: row.firmwareVersion,
-          lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
-        },
-      };
+      return row ? playerStatusEvent(entry.player_key, row) : undefined;
     }
     case 'capabilities': {
       const capabilities = parsePayload(capabilitiesSchema, entry.payload);

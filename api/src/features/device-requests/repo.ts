@@ -7,6 +7,11 @@ export interface DevicePlayerRow {
   ownerId: number | null;
   registeredAt: Date | null;
   deletedAt: Date | null;
+  /** PROTOCOL.md §2.3–2.4: the certificates a message's session serial is compared with. */
+  certSerial: string | null;
+  pendingCertSerial: string | null;
+  /** The (encrypted) device key is still stored, i.e. not yet retired after delivery (§2.3 (ours)). */
+  holdsDeviceKey: boolean;
 }
 
 export interface DeviceOwnerRow {
@@ -16,13 +21,21 @@ export interface DeviceOwnerRow {
   bannedUntil: Date | null;
   deactivatedAt: Date | null;
   deletedAt: Date | null;
+  /** The owner's monitored-hashtag opt-ins: the player follows them (PROTOCOL.md §5). */
+  monitoredHashtags: string[];
 }
 
-/** The player behind a topic key or token, with its owner's account (PROTOCOL.md §5 first checks). */
-export async function findPlayerWithOwner(
-  db: Database,
-  playerKey: string,
-): Promise<{ player: DevicePlayerRow; owner: DeviceOwnerRow | null } | null> {
+export interface DeviceRow {
+  player: DevicePlayerRow;
+  owner: DeviceOwnerRow | null;
+}
+
+/**
+ * The player behind a topic key or token with everything a device message needs, in ONE query
+ * (it runs for every request and view): its certificate serials and its owner's account and opt-ins
+ * (PROTOCOL.md §5 first checks).
+ */
+export async function findPlayerWithOwner(db: Database, playerKey: string): Promise<DeviceRow | null> {
   const [row] = await db
     .select({
       player: {
@@ -31,6 +44,9 @@ export async function findPlayerWithOwner(
         ownerId: players.ownerId,
         registeredAt: players.registeredAt,
         deletedAt: players.deletedAt,
+        certSerial: players.certSerial,
+        pendingCertSerial: players.pendingCertSerial,
+        holdsDeviceKey: sql<boolean>`${players.encryptedKeyPem} is not null`,
       },
       ownerId: users.id,
       handle: users.handle,
@@ -38,6 +54,7 @@ export async function findPlayerWithOwner(
       bannedUntil: users.bannedUntil,
       deactivatedAt: users.deactivatedAt,
       ownerDeletedAt: users.deletedAt,
+      monitoredHashtags: users.monitoredHashtags,
     })
     .from(players)
     .leftJoin(users, eq(users.id, players.ownerId))
@@ -54,6 +71,7 @@ export async function findPlayerWithOwner(
           bannedUntil: row.bannedUntil,
           deactivatedAt: row.deactivatedAt,
           deletedAt: row.ownerDeletedAt,
+          monitoredHashtags: row.monitoredHashtags ?? [],
         };
   return { player: row.player, owner };
 }

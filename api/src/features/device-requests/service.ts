@@ -29,10 +29,13 @@ export interface DeviceRequestOptions {
   /** PROTOCOL.md §8: `art_url` base. */
   vaultBaseUrl: string;
   /**
-   * How long to wait for another process that is already answering the same request id. MQTT passes
-   * 0 (that process publishes the answer); HTTPS waits so it can reply itself.
+   * How long to wait for another process that is already answering the same request id (default 0).
+   * Both transports wait past one claim lease (idempotency.ts), so a claim left by a dead process is
+   * taken over and answered; a live holder still running after that answers itself.
    */
   waitForInFlightMs?: number;
+  /** The device context when the caller already read it (the inbox does); else it is loaded here. */
+  context?: DeviceContext | null;
 }
 
 const MAX_REQUEST_ID_LENGTH = 128;
@@ -49,8 +52,8 @@ function requestIdOf(input: DeviceRequestInput): string {
 
 /**
  * Answers one device request (PROTOCOL.md §5), for MQTT and HTTPS alike. Each request id is executed
- * at most once per player within 60 s; a retry gets the first answer. Null only when another process
- * is still answering the same id (it will publish the answer itself).
+ * at most once per player within 60 s; a retry gets the first answer. Null only when another live
+ * process is still answering the same id after the wait (it will answer the device itself).
  */
 export async function handleDeviceRequest(
   app: FastifyInstance,
@@ -59,7 +62,11 @@ export async function handleDeviceRequest(
 ): Promise<DeviceResponse | null> {
   const requestId = requestIdOf(input);
   const key = requestCacheKey(input.playerKey, requestId);
-  const result = await runOnce(app.redis, key, () => answer(app, input, requestId, opts), { waitMs: opts.waitForInFlightMs ?? 0 });
+  const result = await runOnce(app.redis, key, () => answer(app, input, requestId, opts), {
+    waitMs: opts.waitForInFlightMs ?? 0,
+    // Only after a stall longer than the lease (event loop blocked, Redis unreachable).
+    onLostClaim: () => app.log.warn({ playerKey: input.playerKey, requestId }, 'device request claim lapsed while running; it may run twice'),
+  });
   return result.state === 'done' ? result.response : null;
 }
 
@@ -80,7 +87,7 @@ async function answer(
 ): Promise<{ response: DeviceResponse; cache: boolean }> {
   const log = app.log.child({ playerKey: input.playerKey, requestId });
   try {
-    const ctx = await loadDeviceContext(app, input.playerKey);
+    const ctx = opts.context !== undefined ? opts.context : await loadDeviceContext(app, input.playerKey);
     if (!ctx) {
       return { response: errorResponse(requestId, 'authentication_failed', 'player is not registered or its owner is not active'), cache: true };
     }

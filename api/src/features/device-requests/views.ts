@@ -20,9 +20,12 @@ export const VIEW_DUPLICATE_WINDOW_SECONDS = 60;
 
 const reject = (code: Extract<ViewOutcome, { result: 'rejected' }>['code'], message: string): ViewOutcome => ({ result: 'rejected', code, message });
 
-/** Steps from "registered/owned/owner eligible" on; `playerKey` is the authenticated player. */
-export async function recordView(app: FastifyInstance, playerKey: string, view: HttpViewEvent): Promise<ViewOutcome> {
-  const ctx = await loadDeviceContext(app, playerKey);
+/**
+ * Steps from "registered/owned/owner eligible" on; `playerKey` is the authenticated player. `known`
+ * is its device context when the caller already read it (the inbox does).
+ */
+export async function recordView(app: FastifyInstance, playerKey: string, view: HttpViewEvent, known?: DeviceContext | null): Promise<ViewOutcome> {
+  const ctx = known !== undefined ? known : await loadDeviceContext(app, playerKey);
   if (!ctx) return reject('authentication_failed', 'player is not registered or its owner is not active');
 
   const deviceTimestamp = new Date(view.timestamp);
@@ -84,7 +87,7 @@ function wantsAck(json: unknown): boolean {
  * An MQTT `…/view` payload from the player named by the topic. Returns the `…/view/ack` body, or
  * null when the device did not ask for one (or when nothing can be read from the payload).
  */
-export async function recordMqttView(app: FastifyInstance, topicKey: string, payload: string): Promise<ViewAck | null> {
+export async function recordMqttView(app: FastifyInstance, topicKey: string, payload: string, known?: DeviceContext | null): Promise<ViewAck | null> {
   let json: unknown;
   try {
     json = JSON.parse(payload);
@@ -96,7 +99,7 @@ export async function recordMqttView(app: FastifyInstance, topicKey: string, pay
   let outcome: ViewOutcome;
   if (!parsed.success) outcome = reject('invalid_request', 'the view event is invalid');
   else if (parsed.data.player_key !== topicKey) outcome = reject('player_key_mismatch', 'player_key does not match the topic');
-  else outcome = await recordView(app, topicKey, parsed.data);
+  else outcome = await recordView(app, topicKey, parsed.data, known);
 
   if (outcome.result === 'rejected') {
     app.log.debug({ playerKey: topicKey, code: outcome.code }, 'device view rejected');

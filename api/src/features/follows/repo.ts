@@ -1,5 +1,6 @@
 import { type Database, follows, users } from '@makapix/db';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { adjustReputation, REPUTATION_POINTS } from '../users/reputation.ts';
 import { memberRefColumns, type MemberRefRow, type TimeCursor } from './social-shapes.ts';
 
 export interface MemberState {
@@ -18,14 +19,28 @@ export async function findMember(db: Database, id: number): Promise<MemberState 
   return row ?? null;
 }
 
-/** True when the row is new (a repeated follow changes nothing and notifies no one). */
+/**
+ * True when the row is new (a repeated follow changes nothing and notifies no one). A new follower
+ * earns the followee reputation in the same transaction (users/reputation.ts).
+ */
 export async function insertFollow(db: Database, followerId: number, followeeId: number): Promise<boolean> {
-  const rows = await db.insert(follows).values({ followerId, followeeId }).onConflictDoNothing().returning({ at: follows.createdAt });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx.insert(follows).values({ followerId, followeeId }).onConflictDoNothing().returning({ at: follows.createdAt });
+    if (rows.length === 0) return false;
+    await adjustReputation(tx, followeeId, REPUTATION_POINTS.follower);
+    return true;
+  });
 }
 
+/** Removes the follow and, if there was one, takes back the followee's reputation for it. */
 export async function deleteFollow(db: Database, followerId: number, followeeId: number): Promise<void> {
-  await db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)));
+  await db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(follows)
+      .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)))
+      .returning({ followeeId: follows.followeeId });
+    if (rows.length > 0) await adjustReputation(tx, followeeId, -REPUTATION_POINTS.follower);
+  });
 }
 
 export async function isFollowing(db: Database, followerId: number, followeeId: number): Promise<boolean> {

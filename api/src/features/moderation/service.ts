@@ -3,6 +3,7 @@ import { errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
 import { notify } from '../notifications/service.ts';
 import { viewableByLink, type Viewer } from '../posts/visibility.ts';
+import { adjustReputation, REPUTATION_POINTS } from '../users/reputation.ts';
 import { insertAudit } from './audit-repo.ts';
 import { canActOnMember } from './guards.ts';
 import {
@@ -77,6 +78,8 @@ export async function moderatePost(app: FastifyInstance, actor: AuthUser, postId
     if (action === 'promote' && current.approvedAt === null) throw errors.conflict('post_not_approved', 'Approve the post before promoting it');
     const updated = await setPostFlag(tx, postId, rule.flag, rule.on);
     if (!updated) return { post: current, changed: false };
+    // A promotion is worth reputation to the artist, taken back by unpromote (users/reputation.ts).
+    if (rule.flag === 'promotedAt') await adjustReputation(tx, updated.ownerId, rule.on ? REPUTATION_POINTS.promotedPost : -REPUTATION_POINTS.promotedPost);
     await insertAudit(tx, { actorId: actor.id, action: `post.${action}`, targetType: 'post', targetId: postId, details: reason ? { reason } : {} });
     return { post: updated, changed: true };
   });

@@ -163,6 +163,63 @@ describe('GET /api/v1/notifications/stream', () => {
     await client.done;
   });
 
+  /** Resolves with how long the server took to end the stream, or rejects after `ms`. */
+  const endedWithin = async (client: SseClient, ms: number): Promise<number> => {
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the stream was still open after ${ms} ms`)), ms);
+    });
+    await Promise.race([client.done, timeout]).finally(() => clearTimeout(timer));
+    return Date.now() - started;
+  };
+
+  it('ends the stream within 2 s when a moderator bans the member, and only that member\'s', async () => {
+    const [member, bystander, moderator] = await Promise.all([createMember(t), createMember(t), createMember(t, { role: 'moderator' })]);
+    const client = await connect({ token: member.accessToken });
+    const other = await connect({ token: bystander.accessToken });
+    await client.next('unread');
+    await other.next('unread');
+
+    const ban = await t.app.inject({ method: 'POST', url: `/api/v1/mod/users/${member.sqid}/ban`, headers: moderator.auth, payload: { reason: 'spam' } });
+    expect(ban.statusCode).toBe(200);
+    expect(await endedWithin(client, 2_000)).toBeLessThan(2_000);
+    expect(await client.next('revoked', 0)).toEqual({ reason: 'banned' });
+
+    // The bystander's stream is untouched and still live.
+    await t.app.inject({ method: 'PUT', url: `/api/v1/users/${bystander.sqid}/follow`, headers: fan.auth });
+    expect(await other.next('notification')).toMatchObject({ type: 'follow' });
+    await other.close();
+  });
+
+  it('ends the stream of a deactivated member once the change is announced', async () => {
+    const member = await createMember(t);
+    const client = await connect({ header: `Bearer ${member.accessToken}` });
+    await client.next('unread');
+    await t.app.db.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, member.id));
+    await t.app.liveStreams.revalidateMember(member.id);
+    await endedWithin(client, 2_000);
+    expect(await client.next('revoked', 0)).toEqual({ reason: 'account_inactive' });
+  });
+
+  it('asks the client to reauthenticate, then ends the stream, when the access token expires', async () => {
+    const member = await createMember(t);
+    const shortLived = t.app.jwt.sign({ sub: String(member.id), role: 'member' }, { expiresIn: '2s' });
+    const { exp } = t.app.jwt.decode<{ exp: number }>(shortLived)!;
+    const client = await connect({ token: shortLived });
+    expect(client.response.status).toBe(200);
+    await client.next('unread');
+    await endedWithin(client, 4_000);
+    expect(await client.next('reauthenticate', 0)).toEqual({ reason: 'token_expired' });
+    // Not before the token's own end (exp has one-second resolution).
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
+
+    // The expired token no longer opens a stream.
+    const again = await fetch(`${base}/api/v1/notifications/stream?access_token=${shortLived}`);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('invalid_token');
+  });
+
   it('refuses missing, invalid and banned credentials like every other route', async () => {
     const none = await fetch(`${base}/api/v1/notifications/stream`);
     expect(none.status).toBe(401);

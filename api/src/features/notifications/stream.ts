@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import type { AuthUser, Role } from '../../plugins/auth.ts';
+import type { StreamEndReason } from '../../plugins/live-streams.ts';
 import { findAccountStatus } from '../accounts/status-repo.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { NotificationHub } from './hub.ts';
@@ -17,13 +18,14 @@ export const SSE_HEARTBEAT_MS = 25_000;
  * Browsers' EventSource cannot set headers, so the access token may also come as `?access_token=`.
  * Either way it is verified like every other request (pinned HS256, account live and not banned).
  */
-async function authenticateStream(app: FastifyInstance, req: FastifyRequest, queryToken: string | undefined): Promise<AuthUser> {
+async function authenticateStream(app: FastifyInstance, req: FastifyRequest, queryToken: string | undefined): Promise<AuthUser & { tokenExp: number }> {
   const header = req.headers.authorization;
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : queryToken;
   if (!token) throw errors.unauthorized();
-  let claims: { sub: string; role: Role };
+  let claims: { sub: string; role: Role; exp: number };
   try {
-    claims = app.jwt.verify<{ sub: string; role: Role }>(token);
+    // plugins/auth.ts requires `exp`, so every stream has an end.
+    claims = app.jwt.verify<{ sub: string; role: Role; exp: number }>(token);
   } catch {
     throw errors.unauthorized('The access token is invalid or expired', 'invalid_token');
   }
@@ -33,7 +35,7 @@ async function authenticateStream(app: FastifyInstance, req: FastifyRequest, que
   if (status.bannedUntil && status.bannedUntil > new Date()) {
     throw errors.forbidden(`This account is banned until ${status.bannedUntil.toISOString()}`, 'banned');
   }
-  return { id: status.id, role: status.role };
+  return { id: status.id, role: status.role, tokenExp: claims.exp };
 }
 
 /** Writing after end would raise on the socket; a stream ending mid-event simply drops the event. */
@@ -43,6 +45,15 @@ function write(res: ServerResponse, chunk: string): void {
 
 function writeEvent(res: ServerResponse, event: string, data: unknown): void {
   write(res, `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/**
+ * The stream's last event before the server closes it: `reauthenticate` asks the client to reconnect
+ * with a fresh access token; `revoked` means the account may no longer have a stream (no reconnect).
+ */
+function endStream(res: ServerResponse, reason: StreamEndReason): void {
+  writeEvent(res, reason === 'token_expired' ? 'reauthenticate' : 'revoked', { reason });
+  res.end();
 }
 
 function deliver(res: ServerResponse, message: HubMessage): void {
@@ -67,7 +78,8 @@ export const notificationStreamRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['notifications'],
         summary: 'Live notifications (Server-Sent Events)',
         description:
-          '`text/event-stream`: `event: unread` with `{"count"}` at once and after every change, `event: notification` with the notification JSON, and a `: heartbeat` comment every 25 s. Authenticate with `Authorization: Bearer` or `?access_token=` (EventSource cannot set headers).',
+          '`text/event-stream`: `event: unread` with `{"count"}` at once and after every change, `event: notification` with the notification JSON, and a `: heartbeat` comment every 25 s. Authenticate with `Authorization: Bearer` or `?access_token=` (EventSource cannot set headers). ' +
+          'The server ends the stream when the access token expires (`event: reauthenticate` `{"reason":"token_expired"}`: reconnect with a fresh token) and when the member is banned, deactivated or deleted (`event: revoked` `{"reason":"banned"|"account_inactive"}`).',
         querystring: z.object({ access_token: z.string().min(1).max(4096).optional() }),
         response: errorResponses(401, 403),
       },
@@ -86,6 +98,8 @@ export const notificationStreamRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       res.write('retry: 5000\n\n');
       open.add(res);
+      // Registered before any await, so a ban announced while the stream is being set up is not missed.
+      const untrack = app.liveStreams.track(user.id, user.tokenExp, (reason) => endStream(res, reason));
 
       let closed = false;
       let unsubscribe: (() => Promise<void>) | null = null;
@@ -95,6 +109,7 @@ export const notificationStreamRoutes: FastifyPluginAsyncZod = async (app) => {
         closed = true;
         clearInterval(heartbeat);
         open.delete(res);
+        untrack();
         void unsubscribe?.();
       };
       res.on('close', cleanup);

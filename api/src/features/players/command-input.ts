@@ -1,4 +1,4 @@
-import { COMMAND_TYPES, playsetBodySchema } from '@makapix/protocol';
+import { COMMAND_TYPES, devicePlaysetChannelBodySchema, PLAYSET_MAX_CHANNELS, playsetNameSchema } from '@makapix/protocol';
 import { z } from 'zod';
 import type { CommandRow } from './command-repo.ts';
 
@@ -24,7 +24,8 @@ export const commandRequestSchema = z.discriminatedUnion('commandType', [
   }),
   z.object({
     commandType: z.literal('execute_playset'),
-    payload: z.object({ name: z.string().trim().min(1).max(64).optional(), channels: playsetBodySchema.shape.channels }),
+    // The full PROTOCOL.md §6 channel (sdcard, pinned, offset), not only what a saved playset holds.
+    payload: z.object({ name: playsetNameSchema.optional(), channels: z.array(devicePlaysetChannelBodySchema).min(1).max(PLAYSET_MAX_CHANNELS) }),
   }),
   z.object({ commandType: z.literal('set_paused'), payload: z.object({ paused: z.boolean() }) }),
   z.object({ commandType: z.literal('set_brightness'), payload: z.object({ value: z.int() }) }),

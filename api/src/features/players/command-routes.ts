@@ -11,7 +11,9 @@ const TAGS = ['players'];
 const idParams = z.object({ id: z.string().describe('The player key') });
 const COMMAND_HELP =
   'PROTOCOL.md §6 commands. `show_artwork` takes `{postId}` and is filled from the post (404 if you may not see it); ' +
-  '`play_channel` takes `{channelName}` plus `userId` (by_user, reactions) or `hashtag`. Settings commands need the feature the ' +
+  '`play_channel` takes `{channelName}` plus `userId` (by_user, reactions) or `hashtag`. `execute_playset` takes `{name?, channels}` ' +
+  'with every §6 channel type (named, user, reactions, hashtag, sdcard, pinned) and `name`, `identifier`, `displayName`, `weight`, `offset`. ' +
+  'Settings commands need the feature the ' +
   'player advertised (400 `unsupported_command`) and an advertised value (400 `invalid_value`). 300/min per player, 1000/min per member.';
 
 /** Commands to my players (SPEC.md §1 "send commands … to one player or all"). */

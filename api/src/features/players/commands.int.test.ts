@@ -121,6 +121,36 @@ describe('commands to players (PROTOCOL.md §6) through a real broker', () => {
     expect((await send(owner, player.key, { commandType: 'play_channel', payload: { channelName: 'reactions', userId: 'zzzzzzzz' } })).statusCode).toBe(404);
   });
 
+  it('execute_playset takes every §6 channel type (sdcard and pinned too) and offset, and delivers them to the device', async () => {
+    const channels = [
+      { type: 'named', name: 'all', weight: 2 },
+      { type: 'user', identifier: stranger.sqid, displayName: `@${stranger.handle}`, offset: 10 },
+      { type: 'sdcard' },
+      { type: 'pinned', identifier: 'favourites', offset: 3 },
+      { type: 'hashtag', identifier: 'cats', weight: 1, offset: 0 },
+      { type: 'reactions', identifier: owner.sqid },
+    ];
+    const res = await send(owner, player.key, { commandType: 'execute_playset', payload: { name: 'Live mix', channels } });
+    expect(res.statusCode).toBe(202);
+    const got = await waitFor(() => device.received.find((c) => c.command_id === res.json().commandId), 3000, 'execute_playset');
+    // PROTOCOL.md §6 on the wire: snake_case, exactly what was asked.
+    expect(got.payload).toEqual({
+      name: 'Live mix',
+      channels: [
+        { type: 'named', name: 'all', weight: 2 },
+        { type: 'user', identifier: stranger.sqid, display_name: `@${stranger.handle}`, offset: 10 },
+        { type: 'sdcard' },
+        { type: 'pinned', identifier: 'favourites', offset: 3 },
+        { type: 'hashtag', identifier: 'cats', weight: 1, offset: 0 },
+        { type: 'reactions', identifier: owner.sqid },
+      ],
+    });
+    for (const bad of [[{ type: 'usb' }], [{ type: 'sdcard', offset: -1 }], [{ type: 'named', weight: 1.5 }], [], Array.from({ length: 65 }, () => ({ type: 'sdcard' }))]) {
+      const refused = await send(owner, player.key, { commandType: 'execute_playset', payload: { channels: bad } });
+      expect(refused.statusCode, JSON.stringify(bad).slice(0, 60)).toBe(400);
+    }
+  });
+
   it('keeps strangers away from my player', async () => {
     const res = await send(stranger, player.key, { commandType: 'swap_next' });
     expect(res.statusCode).toBe(404);

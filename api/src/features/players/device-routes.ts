@@ -16,7 +16,8 @@ import { registerPlayer } from '../../commands/register-player.ts';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { ownerPlayerSchema } from './present.ts';
-import { deliverCredentials, provisionPlayer, renewDeviceCertificate, rotateTokenAs } from './service.ts';
+import { deliverCredentials } from './credentials.ts';
+import { provisionPlayer, renewDeviceCertificate, rotateTokenAs } from './service.ts';
 
 const TAGS = ['players (device plane)'];
 const keyParams = z.object({ key: playerKeySchema });
@@ -47,7 +48,9 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'The owner registers a provisioned player by its code (case-insensitive)',
-        description: 'Unknown, expired or used code → 404 `registration_code_invalid`; more than 128 players → 409 `player_limit_reached`.',
+        description:
+          'Unknown (also with characters outside the code alphabet), expired or used code → 404 `registration_code_invalid`; ' +
+          'a code that is not 6 characters → 400; more than 128 players → 409 `player_limit_reached`.',
         body: registerRequestSchema,
         response: { 201: ownerPlayerSchema, ...errorResponses(400, 401, 403, 404, 409) },
       },
@@ -66,7 +69,9 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'The device polls for its certificate, key and token (404 until registered)',
-        description: '`api_token` is present only on the first successful fetch.',
+        description:
+          '`api_token` is present only on the first successful fetch. Once the device has connected over mTLS with the certificate, ' +
+          'its private key is no longer kept: 404 `credentials_delivered` until the owner re-issues the certificate.',
         params: keyParams,
         response: { 200: credentialsResponseSchema, ...errorResponses(400, 404, 429) },
       },

@@ -35,7 +35,8 @@ export const playerEventRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['players'],
         summary: 'Live events of my players (text/event-stream)',
         description:
-          'Auth by `Authorization: Bearer` or `?access_token=`. Events: `ready`, then `status`, `capabilities`, `state`, `command_ack` with data `{playerId, at, data}`.',
+          'Auth by `Authorization: Bearer` or `?access_token=`. Events: `ready`, then `status`, `capabilities`, `state`, `command_ack` with data `{playerId, at, data}`. ' +
+          'The stream ends with `reauthenticate` `{"reason":"token_expired"}` when the access token expires (reconnect with a fresh one) and with `revoked` `{"reason":"banned"|"account_inactive"}` when the member is banned, deactivated or deleted.',
         querystring: z.object({ access_token: z.string().min(1).max(4096).optional() }),
         response: { 200: z.string().describe('text/event-stream'), ...errorResponses(401, 403) },
       },
@@ -43,6 +44,8 @@ export const playerEventRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const viewer = req.viewer;
       if (!viewer) throw errors.unauthorized();
+      // requireUser verified the token (with a required `exp`); the stream must end when it expires.
+      const tokenExp = app.jwt.decode<{ exp: number }>(req.headers.authorization!.slice('Bearer '.length))!.exp;
       const raw = reply.raw;
       const write = (chunk: string) => {
         if (!raw.writableEnded) raw.write(chunk);
@@ -62,10 +65,16 @@ export const playerEventRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       streams.add(raw);
       write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+      // Same ending as the notification stream: a fresh token is needed, or the account was cut off.
+      const untrack = app.liveStreams.track(viewer.id, tokenExp, (reason) => {
+        write(`event: ${reason === 'token_expired' ? 'reauthenticate' : 'revoked'}\ndata: ${JSON.stringify({ reason })}\n\n`);
+        raw.end();
+      });
       const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
       const cleanup = () => {
         clearInterval(keepalive);
         streams.delete(raw);
+        untrack();
         unsubscribe();
       };
       raw.once('close', cleanup);

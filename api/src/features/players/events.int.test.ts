@@ -3,42 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, type TestMember } from '../../../test/fixtures/accounts.ts';
 import { createPlayerTestApp, type PlayerTestApp, waitFor } from '../../../test/fixtures/players.ts';
-
-interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** A minimal EventSource over fetch: collects parsed events until aborted. */
-function openStream(url: string, headers: Record<string, string> = {}) {
-  const events: SseEvent[] = [];
-  const controller = new AbortController();
-  const response = fetch(url, { headers, signal: controller.signal }).then(async (res) => {
-    if (res.ok && res.body) {
-      void (async () => {
-        const decoder = new TextDecoder();
-        let buffer = '';
-        try {
-          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-            buffer += decoder.decode(chunk, { stream: true });
-            let end: number;
-            while ((end = buffer.indexOf('\n\n')) >= 0) {
-              const block = buffer.slice(0, end);
-              buffer = buffer.slice(end + 2);
-              const event = /^event: (.*)$/m.exec(block)?.[1];
-              const data = /^data: (.*)$/m.exec(block)?.[1];
-              if (event && data !== undefined) events.push({ event, data });
-            }
-          }
-        } catch {
-          // aborted
-        }
-      })();
-    }
-    return res;
-  });
-  return { events, response, close: () => controller.abort() };
-}
+import { openEventStream as openStream } from '../../../test/fixtures/sse.ts';
 
 describe('GET /api/v1/players/events (SPEC.md §5 live status)', () => {
   let t: PlayerTestApp;
@@ -96,6 +61,33 @@ describe('GET /api/v1/players/events (SPEC.md §5 live status)', () => {
     expect(await numsub()).toBe(1);
     stream.close();
     await waitFor(async () => (await numsub()) === 0, 3000, 'the unsubscribe');
+  });
+
+  /** Resolves once the server ended the stream (fetch's body finished), or rejects after `ms`. */
+  const ended = async (res: Response, ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the stream was still open after ${ms} ms`)), ms);
+    });
+    await Promise.race([res.text(), timeout]).finally(() => clearTimeout(timer));
+  };
+
+  it('ends the stream within 2 s when the member is banned, and when the token expires', async () => {
+    const [member, moderator] = await Promise.all([createMember(t), createMember(t, { role: 'moderator' })]);
+    const banned = await fetch(`${base}/api/v1/players/events`, { headers: member.auth });
+    expect(banned.status).toBe(200);
+    const ban = await t.app.inject({ method: 'POST', url: `/api/v1/mod/users/${member.sqid}/ban`, headers: moderator.auth, payload: { reason: 'spam' } });
+    expect(ban.statusCode).toBe(200);
+    const started = Date.now();
+    await ended(banned.clone(), 2_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await banned.text()).toContain('event: revoked\ndata: {"reason":"banned"}');
+
+    const shortLived = t.app.jwt.sign({ sub: String(owner.id), role: 'member' }, { expiresIn: '2s' });
+    const expiring = await fetch(`${base}/api/v1/players/events?access_token=${shortLived}`);
+    expect(expiring.status).toBe(200);
+    await ended(expiring.clone(), 4_000);
+    expect(await expiring.text()).toContain('event: reauthenticate\ndata: {"reason":"token_expired"}');
   });
 
   it('accepts the access token in the query string and refuses a missing or bad one', async () => {

@@ -98,6 +98,11 @@ describe('player tokens, certificates and deletion', () => {
     expect(await crlSerials()).toContain(info.serial);
     expect(await crlSerials()).not.toContain(oldSerial);
 
+    // Until the device connects with it, the credentials endpoint serves the renewed pair.
+    const creds = await t.app.inject({ method: 'GET', url: `/api/player/${player.key}/credentials`, headers: { 'x-forwarded-for': nextIp() } });
+    expect(creds.json().cert_pem).toBe(again.cert_pem);
+    expect(creds.json().key_pem).toBe(again.key_pem);
+
     expect(await promotePendingCertificate(t.app, player.key, info.serial)).toBe(false);
     expect(await promotePendingCertificate(t.app, player.key, pending)).toBe(true);
     const [after] = await t.app.db.select().from(players).where(eq(players.playerKey, player.key));
@@ -107,10 +112,11 @@ describe('player tokens, certificates and deletion', () => {
     expect(await promotePendingCertificate(t.app, player.key, pending)).toBe(false);
     await waitFor(() => kickLog.map((m) => parseKickMessage(m)).find((k) => k?.player_key === player.key && k.serial === oldSerial), 2000, 'kick of the old serial');
 
-    // The credentials endpoint now serves the renewed pair.
-    const creds = await t.app.inject({ method: 'GET', url: `/api/player/${player.key}/credentials`, headers: { 'x-forwarded-for': nextIp() } });
-    expect(creds.json().cert_pem).toBe(again.cert_pem);
-    expect(creds.json().key_pem).toBe(again.key_pem);
+    // PROTOCOL.md §2.3 (ours): the device holds the renewed key now, so it is no longer kept.
+    expect(after!.encryptedKeyPem).toBeNull();
+    const delivered = await t.app.inject({ method: 'GET', url: `/api/player/${player.key}/credentials`, headers: { 'x-forwarded-for': nextIp() } });
+    expect(delivered.statusCode).toBe(404);
+    expect(delivered.json().error.code).toBe('credentials_delivered');
   });
 
   it('re-signs the CRL with a growing number, next update in 30 days, signed by the CA', async () => {

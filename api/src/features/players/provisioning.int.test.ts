@@ -1,12 +1,13 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { players, playerTokens } from '@makapix/db';
-import { decryptSecret, verifySignedBy } from '@makapix/pki';
-import { credentialsResponseSchema, provisionResponseSchema, REGISTRATION_CODE_ALPHABET } from '@makapix/protocol';
+import { certInfo, decryptSecret, verifySignedBy } from '@makapix/pki';
+import { credentialsResponseSchema, provisionResponseSchema, REGISTRATION_CODE_ALPHABET, topics } from '@makapix/protocol';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, nextIp } from '../../../test/fixtures/accounts.ts';
-import { createPlayerTestApp, type PlayerTestApp, provisionPlayer } from '../../../test/fixtures/players.ts';
+import { xaddInbox } from '../../../test/fixtures/device-plane.ts';
+import { createPlayerTestApp, type PlayerTestApp, provisionPlayer, waitFor } from '../../../test/fixtures/players.ts';
 
 describe('player provisioning (PROTOCOL.md §2)', () => {
   let t: PlayerTestApp;
@@ -101,6 +102,19 @@ describe('player provisioning (PROTOCOL.md §2)', () => {
     expect(unknown.statusCode).toBe(404);
   });
 
+  it('a 6-character code with characters outside the alphabet is just an unknown code (404); not 6 characters is 400', async () => {
+    const owner = await createMember(t);
+    const register = (registration_code: unknown) =>
+      t.app.inject({ method: 'POST', url: '/api/player/register', headers: owner.auth, payload: { registration_code, name: 'x' } });
+    // PROTOCOL.md §2.2: unknown code → 404 (O, 0, 1 and I are not in the alphabet).
+    for (const code of ['ABCDE0', 'oo-oo11', 'ab!@#i', 'ÄBCDEF']) {
+      const res = await register(code);
+      expect(res.statusCode, code).toBe(404);
+      expect(res.json().error.code).toBe('registration_code_invalid');
+    }
+    for (const code of ['ABCDE', 'ABCDEFG', '', 123456, null]) expect((await register(code)).statusCode, String(code)).toBe(400);
+  });
+
   it('registers one code once when two members race for it', async () => {
     const [a, b] = [await createMember(t), await createMember(t)];
     const p = provisionResponseSchema.parse((await provision()).json());
@@ -156,7 +170,7 @@ describe('player provisioning (PROTOCOL.md §2)', () => {
     expect(provisionResponseSchema.safeParse(res.json()).success).toBe(true);
   });
 
-  it('serves the same certificate again after delivery but never a second token', async () => {
+  it('serves the same pair again (never a second token) until the device connects with it; then the key is gone until the owner re-issues', async () => {
     const owner = await createMember(t);
     const player = await provisionPlayer(t, owner);
     const again = await credentials(player.key);
@@ -165,6 +179,31 @@ describe('player provisioning (PROTOCOL.md §2)', () => {
     const renew = await t.app.inject({ method: 'POST', url: '/api/player/renew-cert', headers: player.deviceAuth });
     expect(renew.statusCode).toBe(400);
     expect(renew.json().error.code).toBe('renewal_too_early');
+    const row = async () => (await t.app.db.select().from(players).where(eq(players.playerKey, player.key)))[0]!;
+
+    // A message over some other certificate proves nothing about this one: the key stays.
+    await xaddInbox(t, topics.status(player.key), { status: 'online' }, { certSerial: 'abcdef01' });
+    await waitFor(async () => (await row()).status === 'online', 10_000, 'the status handled');
+    expect((await row()).encryptedKeyPem).not.toBeNull();
+    expect((await credentials(player.key)).statusCode).toBe(200);
+
+    // PROTOCOL.md §2.3 (ours): the first message over mTLS with the delivered certificate (the
+    // broker stamps the session's serial on it) shows the device holds the key: it is dropped.
+    await xaddInbox(t, topics.state(player.key), {}, { certSerial: certInfo(player.credentials.cert_pem).serial });
+    await waitFor(async () => (await row()).encryptedKeyPem === null, 10_000, 'the stored key dropped');
+    const delivered = await credentials(player.key);
+    expect(delivered.statusCode).toBe(404);
+    expect(delivered.json().error).toMatchObject({ code: 'credentials_delivered', message: expect.stringMatching(/re-issue/) });
+    expect(JSON.stringify(delivered.json())).not.toContain('PRIVATE KEY');
+
+    // The owner re-issues: a new pair to fetch, served until the device connects with it.
+    const reissued = await t.app.inject({ method: 'POST', url: `/api/v1/players/${player.key}/renew-cert`, headers: owner.auth });
+    expect(reissued.statusCode).toBe(200);
+    const fresh = await credentials(player.key);
+    expect(fresh.statusCode).toBe(200);
+    expect(certInfo(fresh.json().cert_pem).serial).toBe(reissued.json().certificate.serial);
+    expect(fresh.json().key_pem).not.toBe(player.credentials.key_pem);
+    expect(fresh.json().api_token).toBeNull();
   });
 
   it('documents the device and owner routes in the OpenAPI page', async () => {

@@ -74,6 +74,27 @@ export async function updatePlayer(db: Db, id: number, changes: Partial<typeof p
   return row;
 }
 
+/**
+ * PROTOCOL.md §2.3 (ours): drops the stored key of the current certificate once the device has
+ * connected with it. Conditional on the row still naming that certificate with no renewal pending,
+ * so a concurrent re-issue or renewal (whose new key must stay) is never undone.
+ */
+export async function clearDeliveredKey(db: Db, playerKey: string, serial: string): Promise<boolean> {
+  const rows = await db
+    .update(players)
+    .set({ encryptedKeyPem: null })
+    .where(
+      and(
+        eq(players.playerKey, playerKey),
+        eq(players.certSerial, serial),
+        isNull(players.pendingCertSerial),
+        isNotNull(players.encryptedKeyPem),
+      ),
+    )
+    .returning({ id: players.id });
+  return rows.length > 0;
+}
+
 export async function findPlayerByKey(db: Db, playerKey: string): Promise<PlayerRow | null> {
   const [row] = await db.select().from(players).where(eq(players.playerKey, playerKey)).limit(1);
   return row ?? null;

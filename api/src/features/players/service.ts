@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { decryptSecret, encryptSecret, issueClientCert } from '@makapix/pki';
+import { encryptSecret, issueClientCert } from '@makapix/pki';
 import {
   CERT_RENEWAL_WINDOW_DAYS,
-  type CredentialsResponse,
   generateRegistrationCode,
   isPlayerKey,
   type KickReason,
@@ -67,35 +66,6 @@ export async function provisionPlayer(app: FastifyInstance, input: ProvisionRequ
 }
 
 /**
- * PROTOCOL.md §2.3: 404 until registered; the certificate and key always (the newest issued: a
- * pending renewal if there is one, see renewDeviceCertificate); `api_token` only on the first fetch.
- */
-export async function deliverCredentials(app: FastifyInstance, playerKey: string): Promise<CredentialsResponse> {
-  const found = await findPlayerByKey(app.db, playerKey);
-  if (!found || !found.registeredAt || found.deletedAt) throw errors.notFound('Player credentials');
-  const { player, apiToken } = await app.db.transaction(async (tx) => {
-    const locked = await lockPlayer(tx, found.id);
-    if (!locked || locked.deletedAt) throw errors.notFound('Player credentials');
-    if (locked.credentialsDeliveredAt) return { player: locked, apiToken: null };
-    const now = new Date();
-    const { token, hash } = mintDeviceToken();
-    await replaceActiveToken(tx, locked.id, hash, now);
-    return { player: await updatePlayer(tx, locked.id, { credentialsDeliveredAt: now }), apiToken: token };
-  });
-  const certPem = player.pendingCertPem ?? player.certPem;
-  if (!certPem || !player.encryptedKeyPem) throw errors.notFound('Player credentials');
-  const ca = await loadCaMaterial(app.devicePlane.pki);
-  return {
-    ca_pem: ca.certPem,
-    cert_pem: certPem,
-    key_pem: decryptSecret(player.encryptedKeyPem, app.devicePlane.pki.keyEncryptionSecret, player.playerKey),
-    broker: app.devicePlane.broker,
-    https_api: app.devicePlane.httpsApi,
-    api_token: apiToken,
-  };
-}
-
-/**
  * Adds serials to the revocation list, re-signs the CRL (PROTOCOL.md §2.7: on every revocation) and
  * asks the brokers to cut sessions (after the file is written, so a reconnect meets the new CRL).
  */
@@ -118,7 +88,8 @@ export async function revokeSerials(
 /**
  * PROTOCOL.md §2.4: allowed within 90 days of expiry (also after it). The new certificate is kept
  * pending until the device connects with it (promotePendingCertificate). `encrypted_key_pem` holds
- * the key of the newest certificate, so the credentials endpoint can hand the pair out again.
+ * the key of the newest certificate until then, so the credentials endpoint can hand the pair out
+ * again should the device lose this answer (PROTOCOL.md §2.3 (ours), credentials.ts).
  */
 export async function renewDeviceCertificate(app: FastifyInstance, playerKey: string): Promise<RenewCertResponse> {
   const found = await findPlayerByKey(app.db, playerKey);
@@ -154,7 +125,8 @@ export async function renewDeviceCertificate(app: FastifyInstance, playerKey: st
 /**
  * PROTOCOL.md §2.4 (ours): called by the device handlers when a message arrives whose session
  * certificate is the player's pending one. Makes it current and revokes the previous serial (CRL
- * re-signed, sessions on the old serial cut). Resolves true when it promoted, false otherwise.
+ * re-signed, sessions on the old serial cut). The device holds the new key now, so the stored copy
+ * is dropped (PROTOCOL.md §2.3 (ours)). Resolves true when it promoted, false otherwise.
  */
 export async function promotePendingCertificate(app: FastifyInstance, playerKey: string, serial: string): Promise<boolean> {
   if (!isPlayerKey(playerKey)) return false;
@@ -170,6 +142,7 @@ export async function promotePendingCertificate(app: FastifyInstance, playerKey:
       pendingCertSerial: null,
       pendingCertNotAfter: null,
       pendingCertPem: null,
+      encryptedKeyPem: null,
     });
     return locked.certSerial;
   });
@@ -221,8 +194,8 @@ export async function renamePlayer(app: FastifyInstance, ownerId: number, player
 /**
  * Owner re-issue (SPEC.md §1 "renew its certificate"): a new certificate and key replace the current
  * one at once and every earlier serial is revoked, cutting the live session. The device fetches the
- * new pair from `GET /api/player/{key}/credentials` (which always serves the current pair); its
- * token is unchanged, so it can also still call renew-cert later.
+ * new pair from `GET /api/player/{key}/credentials` (served again until the device connects with
+ * it, credentials.ts); its token is unchanged, so it can also still call renew-cert later.
  */
 export async function reissueCertificate(app: FastifyInstance, ownerId: number, playerId: string): Promise<OwnerPlayer> {
   const player = await requireOwnedPlayer(app.db, ownerId, playerId);

@@ -1,6 +1,7 @@
 import { type Database, posts, reactions } from '@makapix/db';
 import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
 import { viewableByLink, type Viewer } from '../posts/visibility.ts';
+import { adjustReputation, countMemberReactions, lockMemberPostReactions, REPUTATION_POINTS } from '../users/reputation.ts';
 
 export interface PostRef {
   id: number;
@@ -28,16 +29,39 @@ export async function findPostOwnerId(db: Database, postId: number): Promise<num
   return row?.ownerId ?? null;
 }
 
-/** True when the reaction is new; re-adding an existing one is a no-op (SPEC.md §4 idempotent). */
-export async function insertReaction(db: Database, input: { postId: number; userId: number; emoji: string }): Promise<boolean> {
-  const rows = await db.insert(reactions).values(input).onConflictDoNothing().returning({ id: reactions.id });
-  return rows.length > 0;
+export interface ReactionKey {
+  postId: number;
+  userId: number;
+  emoji: string;
 }
 
-export async function deleteReaction(db: Database, input: { postId: number; userId: number; emoji: string }): Promise<void> {
-  await db
-    .delete(reactions)
-    .where(and(eq(reactions.postId, input.postId), eq(reactions.userId, input.userId), eq(reactions.emoji, input.emoji)));
+/**
+ * True when the reaction is new; re-adding an existing one is a no-op (SPEC.md §4 idempotent). The
+ * member's first emoji on the post earns its artist reputation in the same transaction
+ * (users/reputation.ts); the insert trigger's lock makes "first" exact under concurrency.
+ */
+export async function insertReaction(db: Database, input: ReactionKey, artistId: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.insert(reactions).values(input).onConflictDoNothing().returning({ id: reactions.id });
+    if (rows.length === 0) return false;
+    if (input.userId !== artistId && (await countMemberReactions(tx, input)) === 1) {
+      await adjustReputation(tx, artistId, REPUTATION_POINTS.reactingMember);
+    }
+    return true;
+  });
+}
+
+/** Removes the reaction; the member's last emoji on the post takes back the artist's point. */
+export async function deleteReaction(db: Database, input: ReactionKey, artistId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await lockMemberPostReactions(tx, input);
+    const rows = await tx
+      .delete(reactions)
+      .where(and(eq(reactions.postId, input.postId), eq(reactions.userId, input.userId), eq(reactions.emoji, input.emoji)))
+      .returning({ id: reactions.id });
+    if (rows.length === 0 || input.userId === artistId) return;
+    if ((await countMemberReactions(tx, input)) === 0) await adjustReputation(tx, artistId, -REPUTATION_POINTS.reactingMember);
+  });
 }
 
 export async function reactionTotals(db: Database, postId: number): Promise<{ emoji: string; count: number }[]> {

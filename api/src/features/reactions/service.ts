@@ -55,7 +55,7 @@ export async function addReaction(app: FastifyInstance, input: ReactionInput): P
   const post = await interactablePost(app, input.userId, input.postId);
   let added: boolean;
   try {
-    added = await insertReaction(app.db, input);
+    added = await insertReaction(app.db, input, post.ownerId);
   } catch (err) {
     if (violatedConstraint(err, '23514') === TRIGGER_CONSTRAINTS.reactionLimit) {
       throw errors.conflict('reaction_limit_exceeded', 'At most 5 different reactions per artwork');
@@ -70,8 +70,8 @@ export async function addReaction(app: FastifyInstance, input: ReactionInput): P
 /** Removes a reaction; idempotent. Taking back one's own reaction is never refused for a block. */
 export async function removeReaction(app: FastifyInstance, input: ReactionInput): Promise<void> {
   assertEmoji(input.emoji);
-  await visiblePost(app, await viewerForUser(app.db, input.userId), input.postId);
-  await deleteReaction(app.db, input);
+  const post = await visiblePost(app, await viewerForUser(app.db, input.userId), input.postId);
+  await deleteReaction(app.db, input, post.ownerId);
 }
 
 export async function reactionSummary(app: FastifyInstance, viewer: Viewer, postId: number): Promise<ReactionSummary> {

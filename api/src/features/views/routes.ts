@@ -22,7 +22,7 @@ const statsResponseSchema = z.object({
   totals: postStatsSchema,
 });
 
-const errors4xx = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
+const errors4xx = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema };
 
 /** SPEC.md §4 views and impressions from the web, and the artist's per-day statistics. */
 export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -31,13 +31,14 @@ export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/posts/:sqid/view',
     {
-      preHandler: app.optionalUser,
+      // The IP limit first: it is the cheaper check and needs no database.
+      preHandler: [app.rateLimitByIp('view'), app.optionalUser],
       schema: {
         tags: ['views'],
         summary: 'Report a view (≥2 s on the page) or an impression of an artwork',
         description:
           'A view counts once per viewer per artwork per UTC day and needs `dwellMs` ≥ 2000; impressions are counted ' +
-          'separately. The artist’s own looks are accepted and never counted. Always 202 `{counted, reason}`.',
+          'separately. The artist’s own looks are accepted and never counted. Always 202 `{counted, reason}`; 120 per minute per IP, then 429 with Retry-After.',
         params: sqidParamsSchema,
         body: viewBodySchema,
         response: { 202: viewOutcomeSchema, ...errors4xx },

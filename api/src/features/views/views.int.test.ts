@@ -121,6 +121,25 @@ describe('views and impressions (SPEC.md §4)', () => {
     expect(page.ownerInfo.stats).toEqual({ views: 2, viewsToday: 1, impressions: 2, reactions: 2 });
   });
 
+  it('takes at most 120 reports a minute from one IP: the 121st is 429 with Retry-After and not counted', async () => {
+    const post = await insertReadyPost(t, artist.id, { approved: true });
+    const client = { ip: '198.51.100.120', ua: 'busy-browser' };
+    for (let i = 0; i < 120; i++) expect((await report(post, { kind: 'impression' }, null, client)).status).toBe(202);
+    const limited = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/posts/${post.sqid}/view`,
+      headers: { 'x-forwarded-for': client.ip, 'user-agent': client.ua, ...fan.auth },
+      payload: { kind: 'view', dwellMs: 3000 },
+    });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // Per IP: another address is unaffected, and the refused view was not recorded.
+    expect((await report(post, { kind: 'impression' }, null, { ...client, ip: '198.51.100.121' })).status).toBe(202);
+    expect((await stats(post, artist)).json().totals).toMatchObject({ views: 0, impressions: 121 });
+  });
+
   it('stats are for the artist only', async () => {
     const post = await insertReadyPost(t, artist.id, { approved: true });
     expect((await stats(post, fan)).statusCode).toBe(403);

@@ -30,7 +30,8 @@ export const players = pgTable(
     certSerial: text('cert_serial'),
     certNotAfter: tstz('cert_not_after'),
     certPem: text('cert_pem'),
-    // PROTOCOL.md §2.3 (ours): the device key is stored only encrypted at rest.
+    // PROTOCOL.md §2.3 (ours): the device key is stored only encrypted at rest, and only until the
+    // device has connected with its certificate (api features/players/credentials.ts).
     encryptedKeyPem: text('encrypted_key_pem'),
     pendingCertSerial: text('pending_cert_serial'),
     pendingCertNotAfter: tstz('pending_cert_not_after'),

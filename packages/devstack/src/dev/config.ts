@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { devDataDir } from '../paths.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
+// An empty value counts as unset, so `DATABASE_URL= npm start` still starts the embedded service.
+const externalUrl = (schemes: RegExp, hint: string) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(schemes, hint).optional());
 
 // Project ports sit away from the system defaults so a Debian-installed PostgreSQL, Redis or
 // Mosquitto on this machine never collides with the dev stack.
@@ -21,6 +24,11 @@ const envSchema = z.object({
   MAKAPIX_BROKER_SANS: z.string().default(''),
   MAKAPIX_SIM_PLAYERS: z.coerce.number().int().min(0).max(50).default(3),
   MAKAPIX_SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
+  // SPEC.md §7: the same variables the services read point the dev command at external services;
+  // each one given replaces the embedded PostgreSQL, redis-server or SMTP sink.
+  DATABASE_URL: externalUrl(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  REDIS_URL: externalUrl(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  SMTP_URL: externalUrl(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
 });
 
 /** The dev command's configuration (its one config parser); every value has a working default. */
@@ -45,6 +53,7 @@ export function loadDevConfig(env: Record<string, string | undefined> = process.
       mqtts: e.MAKAPIX_MQTTS_PORT,
       mqttInternal: e.MAKAPIX_MQTT_INTERNAL_PORT,
     },
+    external: { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, smtpUrl: e.SMTP_URL },
     brokerSans: e.MAKAPIX_BROKER_SANS.split(',').map((s) => s.trim()).filter(Boolean),
     simPlayers: e.MAKAPIX_SIM_PLAYERS,
     seedArtworks: e.MAKAPIX_SEED_ARTWORKS,

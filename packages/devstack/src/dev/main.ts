@@ -1,20 +1,18 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { migrateDb } from '@makapix/db';
 import { ensureDevCa } from '../dev-ca.ts';
 import { waitForPort } from '../ports.ts';
-import { startPostgres } from '../postgres.ts';
-import { startRedis } from '../redis.ts';
-import { startSmtpSink } from '../smtp-sink.ts';
+import { startBackingServices } from './backing-services.ts';
 import { loadDevConfig } from './config.ts';
 import { ProcessGroup, type ProcessSpec } from './processes.ts';
 import { printBanner } from './banner.ts';
 import { waitForHealthy } from './health.ts';
 
 /**
- * The run command (SPEC.md §7): embedded PostgreSQL, redis-server, the SMTP sink and the dev CA
- * in-process; api, worker, broker, web, Caddy and simulated players as children with one log stream.
- * Data lives under .data/dev and is reused by the next start.
+ * The run command (SPEC.md §7): embedded PostgreSQL, redis-server, the SMTP sink (or the external
+ * services DATABASE_URL / REDIS_URL / SMTP_URL name) and the dev CA in-process; api, worker, broker,
+ * web, Caddy and simulated players as children with one log stream. Data lives under .data/dev and
+ * is reused by the next start.
  */
 const config = loadDevConfig();
 // Demo logins printed by the banner; the seed creates them, the simulated players belong to the owner.
@@ -41,20 +39,7 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   await mkdir(config.dirs.vault, { recursive: true });
-  group.log('postgres', `starting on 127.0.0.1:${config.ports.postgres} (${config.dirs.postgres})`);
-  const postgres = await startPostgres({ dataDir: config.dirs.postgres, port: config.ports.postgres });
-  stopServices.push(() => postgres.stop());
-  const databaseUrl = await postgres.ensureDatabase('makapix');
-  await migrateDb(databaseUrl);
-  group.log('postgres', 'ready, migrations applied');
-
-  const redis = await startRedis({ dir: config.dirs.redis, port: config.ports.redis, persistent: true });
-  stopServices.push(() => redis.stop());
-  group.log('redis', `ready on ${redis.url} (AOF on)`);
-
-  const sink = await startSmtpSink({ dir: config.dirs.mail, smtpPort: config.ports.smtp, httpPort: config.ports.mailApi });
-  stopServices.push(() => sink.stop());
-  group.log('mail', `SMTP sink on 127.0.0.1:${config.ports.smtp}, mails at ${sink.apiUrl}/messages`);
+  const services = await startBackingServices(config, (name, line) => group.log(name, line), stopServices);
 
   const ca = await ensureDevCa({ dir: config.dirs.ca, sans: [config.publicHost, ...config.brokerSans] });
   group.log('ca', `dev CA in ${ca.files.dir}`);
@@ -62,10 +47,10 @@ try {
   const publicBaseUrl = `http://${config.publicHost}:${config.ports.http}`;
   const env: Record<string, string> = {
     NODE_ENV: 'development',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: services.databaseUrl,
     DATABASE_MIGRATE_ON_START: 'false',
-    REDIS_URL: redis.url,
-    SMTP_URL: `smtp://127.0.0.1:${config.ports.smtp}`,
+    REDIS_URL: services.redisUrl,
+    SMTP_URL: services.smtpUrl,
     PUBLIC_BASE_URL: publicBaseUrl,
     API_PORT: String(config.ports.api),
     VAULT_DIR: config.dirs.vault,
@@ -107,18 +92,25 @@ try {
 
   await waitForPort(config.ports.http);
   await waitForHealthy(`${publicBaseUrl}/api/health`, 60_000);
-  const seeded = await group.runOnce(tsx('seed', 'worker/src/demo/seed.ts', {
-    SEED_ORIGIN: publicBaseUrl, SEED_MAIL_API_URL: sink.apiUrl, SEED_OWNER_EMAIL: DEMO_OWNER_EMAIL, SEED_PASSWORD: DEMO_PASSWORD,
-    SEED_ARTWORKS: String(config.seedArtworks),
-  }));
-  if (seeded !== null && seeded !== 0) throw new Error(`demo seed failed (exit ${seeded})`);
-  if (group.start(tsx('players', 'firmware-sim/src/cli.ts', {
-    SIM_PLAYERS: String(config.simPlayers), SIM_API_BASE_URL: `${publicBaseUrl}/api`, SIM_OWNER_EMAIL: DEMO_OWNER_EMAIL,
-    SIM_OWNER_PASSWORD: DEMO_PASSWORD, SIM_STATE_FILE: path.join(config.dataDir, 'sim-players.json'),
-  }))) {
-    started.push('players');
+  // The seed verifies the demo accounts by reading their mails back from the sink, and the players
+  // log in as the demo owner: with an external SMTP server (no sink) there is no demo.
+  if (services.mailApiUrl === null) {
+    group.log('seed', 'skipped: SMTP_URL is external, and the demo sign-ups are verified through the mail sink');
+  } else {
+    const seeded = await group.runOnce(tsx('seed', 'worker/src/demo/seed.ts', {
+      SEED_ORIGIN: publicBaseUrl, SEED_MAIL_API_URL: services.mailApiUrl, SEED_OWNER_EMAIL: DEMO_OWNER_EMAIL, SEED_PASSWORD: DEMO_PASSWORD,
+      SEED_ARTWORKS: String(config.seedArtworks),
+    }));
+    if (seeded !== null && seeded !== 0) throw new Error(`demo seed failed (exit ${seeded})`);
+    if (group.start(tsx('players', 'firmware-sim/src/cli.ts', {
+      SIM_PLAYERS: String(config.simPlayers), SIM_API_BASE_URL: `${publicBaseUrl}/api`, SIM_OWNER_EMAIL: DEMO_OWNER_EMAIL,
+      SIM_OWNER_PASSWORD: DEMO_PASSWORD, SIM_STATE_FILE: path.join(config.dataDir, 'sim-players.json'),
+    }))) {
+      started.push('players');
+    }
   }
-  printBanner({ publicBaseUrl, mailApiUrl: sink.apiUrl, started, config, demo: { owner: DEMO_OWNER_EMAIL, artists: ['ada', 'bitsy', 'chip', 'dither', 'eight'].map((a) => `${a}@makapix.club`), password: DEMO_PASSWORD } });
+  const demo = { owner: DEMO_OWNER_EMAIL, artists: ['ada', 'bitsy', 'chip', 'dither', 'eight'].map((a) => `${a}@makapix.club`), password: DEMO_PASSWORD };
+  printBanner({ publicBaseUrl, mailApiUrl: services.mailApiUrl, started, config, demo: services.mailApiUrl === null ? null : demo });
 } catch (err) {
   group.log('dev', `failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   await shutdown(1);

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makePng } from '../../../test/fixtures/artwork-images.ts';
+import { createArtist, uploadArtwork } from '../../../test/fixtures/posting.ts';
+import { createTestApp, type TestApp } from '../../../test/helpers.ts';
+import { RATE_LIMITS } from '../../plugins/rate-limit.ts';
+import type { TestMember } from '../../../test/fixtures/accounts.ts';
+import { uploadLimitFor } from './service.ts';
+
+describe('upload rate limit (SPEC.md §2: 4 / 16 / 64 per hour by reputation)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ VAULT_INCOMING_DIR: path.join(inject('scratchDir'), `incoming-rl-${process.pid}-${Date.now()}`) });
+  });
+  afterAll(async () => t.close());
+
+  /** Uploads distinct images until the first refusal; resolves with the statuses and that refusal. */
+  const uploadUntilRefused = async (member: TestMember, atMost: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < atMost; i++) {
+      const res = await uploadArtwork(t, member, await makePng(8, 8));
+      statuses.push(res.statusCode);
+      if (res.statusCode !== 202) return { accepted: statuses.filter((s) => s === 202).length, refusal: res };
+    }
+    throw new Error(`no refusal after ${atMost} uploads`);
+  };
+
+  it('picks the allowance by reputation, at the tier edges', () => {
+    const allowance = (reputation: number) => {
+      const limit = RATE_LIMITS[uploadLimitFor(reputation)];
+      return { points: limit.points, duration: limit.duration };
+    };
+    expect([0, 99].map(allowance)).toEqual([
+      { points: 4, duration: 3600 },
+      { points: 4, duration: 3600 },
+    ]);
+    expect([100, 499].map(allowance)).toEqual([
+      { points: 16, duration: 3600 },
+      { points: 16, duration: 3600 },
+    ]);
+    expect([500, 100_000].map(allowance)).toEqual([
+      { points: 64, duration: 3600 },
+      { points: 64, duration: 3600 },
+    ]);
+  });
+
+  for (const [reputation, allowed] of [
+    [0, 4],
+    [100, 16],
+    [500, 64],
+  ] as const) {
+    it(`accepts exactly ${allowed} uploads an hour at reputation ${reputation}: upload ${allowed + 1} is 429 with Retry-After`, async () => {
+      const artist = await createArtist(t, { reputation, trusted: true });
+      const { accepted, refusal } = await uploadUntilRefused(artist, allowed + 1);
+      expect(accepted).toBe(allowed);
+      expect(refusal.statusCode).toBe(429);
+      expect(refusal.json().error.code).toBe('rate_limited');
+      const retryAfter = Number(refusal.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(3500);
+      expect(retryAfter).toBeLessThanOrEqual(3600);
+    }, 60_000);
+  }
+
+  it('counts per member: another newcomer still has all four', async () => {
+    const [first, second] = await Promise.all([createArtist(t, { reputation: 0 }), createArtist(t, { reputation: 0 })]);
+    expect((await uploadUntilRefused(first, 5)).accepted).toBe(4);
+    expect((await uploadUntilRefused(second, 5)).accepted).toBe(4);
+  });
+});
