@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '@makapix/devstack/paths';
 import { type BenchOptions, parseOptions } from './config.ts';
@@ -6,6 +5,7 @@ import { metricTables, goalTable } from './report.ts';
 import { loadAverage, machineInfo, resultsDocument } from './results-doc.ts';
 import { runContender, type RunResult } from './run-contender.ts';
 import { type BenchServices, startServices } from './services.ts';
+import { writeResultsSection } from '../results-section.ts';
 
 // `npm run bench:broker -w @makapix/bench`: our broker against Mosquitto on the same mTLS fleet
 // workload, in one run (ARCHITECTURE.md "Benchmarks"). Bounded end to end: every phase has a
@@ -63,7 +63,7 @@ async function run(opts: BenchOptions, argv: string[]): Promise<void> {
   process.stdout.write(`\n${metricTables(results)}\n${goalTable(results)}\n`);
   const out = opts.out ? path.resolve(opts.out) : opts.quick ? null : path.join(repoRoot, 'bench/RESULTS.md');
   if (out) {
-    await writeFile(out, doc);
+    await writeResultsSection(out, doc);
     log(`results written to ${out}`);
   }
   if (failures.length) process.exitCode = 1;

@@ -33,11 +33,9 @@ export function machineInfo(command: string, startedAt: Date, loadStart: string)
   };
 }
 
-/** The whole RESULTS.md: context, how the run was set up, the tables and the goals. */
+/** This benchmark's section of RESULTS.md: context, how the run was set up, the tables and the goals. */
 export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: RunResult[]): string {
-  return `# Benchmark results
-
-## Broker: ours vs Mosquitto on the same mTLS fleet workload
+  return `## Broker: ours vs Mosquitto on the same mTLS fleet workload
 
 * Date: ${info.date} (run took ${info.durationMin.toFixed(1)} min)
 * Command: \`${info.command}\`

@@ -10,7 +10,8 @@ import { measureSteps, type MicroStep } from './micro.ts';
 import { describeMachine, loadAverages, waitForQuietMachine } from './machine.ts';
 import { parseOptions } from './options.ts';
 import { captureQueries, checkSameBody, type Context, diagnosticRun, type Instrumented, instrumentedRun, measure, startApi, startBare, takeBody } from './phases.ts';
-import { type FeedReport, renderSection, writeResultsSection } from './report.ts';
+import { type FeedReport, renderSection } from './report.ts';
+import { writeResultsSection } from '../results-section.ts';
 import { seedFeed } from './seed.ts';
 import { startServices } from './services.ts';
 

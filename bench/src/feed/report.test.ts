@@ -1,34 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { goalsOf } from './findings.ts';
 import { best, type RunResult } from './load.ts';
 import { parseOptions } from './options.ts';
 import { summarize } from './profile.ts';
-import { writeResultsSection } from './report.ts';
-
-describe('writeResultsSection', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'bench-feed-'));
-    file = path.join(dir, 'RESULTS.md');
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
-
-  it('appends its section after the ones other benchmarks wrote', async () => {
-    await writeFile(file, '# Benchmark results\n\n## Broker\n\nb\n');
-    await writeResultsSection(file, '## Recent feed vs bare Fastify\n\nv1\n');
-    expect(await readFile(file, 'utf8')).toBe('# Benchmark results\n\n## Broker\n\nb\n\n## Recent feed vs bare Fastify\n\nv1\n');
-  });
-
-  it('replaces only its own section, subsections included', async () => {
-    await writeFile(file, '# R\n\n## Broker\n\nb\n\n## Recent feed vs bare Fastify\n\nold\n\n### Goals\n\ng\n\n## Image pipeline vs Pillow\n\ni\n');
-    await writeResultsSection(file, '## Recent feed vs bare Fastify\n\nnew\n');
-    expect(await readFile(file, 'utf8')).toBe('# R\n\n## Broker\n\nb\n\n## Recent feed vs bare Fastify\n\nnew\n\n## Image pipeline vs Pillow\n\ni\n');
-  });
-});
 
 const run = (label: string, reqPerSec: number, p99: number): RunResult => ({
   label,

@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import type { ExplainLine } from './explain.ts';
 import type { Timings } from './instrument.ts';
 import { failed, type RunResult } from './load.ts';
@@ -106,7 +105,7 @@ export function renderSection(r: FeedReport): string {
     `* Data: ${int(s.posts)} ready, approved, public artworks by ${int(s.owners)} artists, seeded with one \`insert … select … from generate_series\` in ${f(s.seedSeconds)} s, then ANALYZE (posts with its indexes: ${f(s.tableMb)} MB).`,
     `* Request: \`GET /api/v1/feeds/recent?limit=${s.limit}\` as a visitor; body ${int(s.bodyBytes)} bytes, \`${s.contentType}\`.`,
     `* Load: autocannon (programmatic, in the orchestrating process), ${s.connections} connections, closed loop; ${s.warmupSeconds} s warm-up per side, then ${s.rounds} × ${s.runSeconds} s runs per side alternating reference / contender; the better run of each side is reported. autocannon records whole milliseconds.`,
-    '* Contender: the real api — `buildApp(loadConfig(…))` from api/src, NODE_ENV=production, LOG_LEVEL=silent, default pool (10 PostgreSQL connections), no broker, device-inbox consumer off, default `FEED_CACHE_TTL_MS` (visitors' pages micro-cached for 1 s, api/src/features/feeds/page-cache.ts; ladder rung 5 is the same api with it off) — in its own Node process (bench/src/feed/api-child.ts).',
+    '* Contender: the real api — `buildApp(loadConfig(…))` from api/src, NODE_ENV=production, LOG_LEVEL=silent, default pool (10 PostgreSQL connections), no broker, device-inbox consumer off, default `FEED_CACHE_TTL_MS` (visitors\' pages micro-cached for 1 s, api/src/features/feeds/page-cache.ts; ladder rung 5 is the same api with it off) — in its own Node process (bench/src/feed/api-child.ts).',
     '* Reference: a bare Fastify route in its own Node process serving, from memory, the exact bytes and content type one request to the real endpoint returned (bench/src/feed/bare-child.ts, mode `static`); checked byte for byte before the runs.',
     '* Everything (PostgreSQL, redis, both servers, the load generator) shares the machine\'s cores; CPU per request is read from /proc for each process group.',
     '',
@@ -166,18 +165,3 @@ export function renderSection(r: FeedReport): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** Replaces this benchmark's section of RESULTS.md (or appends it), leaving every other section alone. */
-export async function writeResultsSection(file: string, section: string): Promise<void> {
-  const current = await readFile(file, 'utf8').catch(() => '# Benchmark results\n');
-  const start = current.indexOf(`${SECTION_TITLE}\n`);
-  let next: string;
-  if (start === -1) {
-    next = `${current.trimEnd()}\n\n${section}`;
-  } else {
-    const after = current.slice(start + SECTION_TITLE.length);
-    const end = after.search(/^## /m);
-    const rest = end === -1 ? '' : after.slice(end);
-    next = `${current.slice(0, start)}${section}${rest ? `\n${rest}` : ''}`;
-  }
-  await writeFile(file, next.endsWith('\n') ? next : `${next}\n`);
-}

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Corpus, corpusPlan, describeCorpus, generateCorpus } from './corpus.ts';
 import { describeMachine, loadAverage, waitForQuietMachine } from './machine.ts';
-import { type Report, methodNotes, renderSection, writeResultsSection } from './report.ts';
+import { type Report, methodNotes, renderSection } from './report.ts';
+import { writeResultsSection } from '../results-section.ts';
 import { type Side, type SideRun, benchDir, checkOutputs, profileOurs, runSide } from './run-side.ts';
 import { type Goal, summarize, workDifferences } from './stats.ts';
 

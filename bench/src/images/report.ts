@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import type { CorpusFile } from './corpus.ts';
 import type { Machine } from './machine.ts';
 import type { StepProfile } from './side-result.ts';
@@ -162,21 +161,6 @@ export function renderSection(r: Report): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** Replaces this benchmark's section of RESULTS.md (or appends it), leaving every other section alone. */
-export async function writeResultsSection(file: string, section: string): Promise<void> {
-  const current = await readFile(file, 'utf8').catch(() => '# Benchmark results\n');
-  const start = current.indexOf(`${SECTION_TITLE}\n`);
-  let next: string;
-  if (start === -1) {
-    next = `${current.trimEnd()}\n\n${section}`;
-  } else {
-    const after = current.slice(start + SECTION_TITLE.length);
-    const end = after.search(/^## /m);
-    const rest = end === -1 ? '' : after.slice(end);
-    next = `${current.slice(0, start)}${section}${rest ? `\n${rest}` : ''}`;
-  }
-  await writeFile(file, next.endsWith('\n') ? next : `${next}\n`);
-}
 
 /** How the two sides were made comparable, printed under the tables. */
 export function methodNotes(): string[] {
