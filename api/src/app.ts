@@ -83,7 +83,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  await app.register(dbPlugin, { url: config.db.url, poolMax: config.db.poolMax, migrate: config.db.migrateOnStart });
+  await app.register(dbPlugin, { url: config.db.url, poolMax: config.db.poolMax, poolMin: config.db.poolMin, migrate: config.db.migrateOnStart });
   await app.register(redisPlugin, { url: config.redis.url });
   await app.register(authPlugin, { jwtSecret: config.auth.jwtSecret });
   await app.register(rateLimitPlugin);

@@ -15,6 +15,12 @@ describe('api config', () => {
     );
   });
 
+  it('keeps the whole database pool open unless told otherwise, never more than the pool', () => {
+    expect(loadConfig({ DATABASE_POOL_MAX: '4' }).db).toMatchObject({ poolMax: 4, poolMin: 4 });
+    expect(loadConfig({ DATABASE_POOL_MAX: '4', DATABASE_POOL_MIN: '1' }).db).toMatchObject({ poolMax: 4, poolMin: 1 });
+    expect(() => loadConfig({ DATABASE_POOL_MAX: '4', DATABASE_POOL_MIN: '5' })).toThrow(/DATABASE_POOL_MIN: must not exceed DATABASE_POOL_MAX/);
+  });
+
   it('refuses the dev secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: must be set in production/);
   });

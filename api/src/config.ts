@@ -20,6 +20,8 @@ const envSchema = z
     CORS_ORIGINS: list.default(['http://localhost:8080', 'http://localhost:3000']),
     DATABASE_URL: z.string().min(1).default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    // Connections opened at start and kept open however idle (plugins/db.ts); default: all of them.
+    DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(200).optional(),
     DATABASE_MIGRATE_ON_START: bool.default(true),
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6390'),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
@@ -47,6 +49,9 @@ const envSchema = z
     FEED_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_POOL_MIN !== undefined && env.DATABASE_POOL_MIN > env.DATABASE_POOL_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_POOL_MIN'], message: 'must not exceed DATABASE_POOL_MAX' });
+    }
     if (env.NODE_ENV !== 'production') return;
     const devSecrets: [keyof typeof env, string][] = [
       ['JWT_SECRET', DEV_JWT_SECRET],
@@ -72,7 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
     http: { host: e.API_HOST, port: e.API_PORT, publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''), corsOrigins: e.CORS_ORIGINS, trustProxy: e.TRUST_PROXY },
-    db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, migrateOnStart: e.DATABASE_MIGRATE_ON_START },
+    db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, poolMin: e.DATABASE_POOL_MIN ?? e.DATABASE_POOL_MAX, migrateOnStart: e.DATABASE_MIGRATE_ON_START },
     redis: { url: e.REDIS_URL },
     auth: { jwtSecret: e.JWT_SECRET, ownerEmails: e.OWNER_EMAILS.map((m) => m.toLowerCase()) },
     broker: {

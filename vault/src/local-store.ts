@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { type VaultFileStat, type VaultStore, VaultFullError, assertRelPath } from './store.ts';
 
@@ -12,6 +12,10 @@ function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
+
+/** What put() names its temp files: `.{final name}.{12 hex}.tmp`. No vault file can match (store.ts SEGMENT). */
+const TEMP_NAME = /^\.[A-Za-z0-9][A-Za-z0-9._-]*\.[0-9a-f]{12}\.tmp$/;
+const tempName = (target: string) => `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`;
 
 /** A rename or unlink is durable only once the directory entry itself reaches the disk. */
 async function fsyncDir(dir: string): Promise<void> {
@@ -57,7 +61,7 @@ export class LocalVaultStore implements VaultStore {
       throw new VaultFullError(relPath, bytes.byteLength, free, this.minFreeBytes);
     }
     // Dot-prefixed and random: never a valid vault name, never listed, never clashes with a parallel write.
-    const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = join(dir, tempName(target));
     let handle: Awaited<ReturnType<typeof open>> | undefined;
     try {
       handle = await open(temp, 'wx', 0o644);
@@ -129,6 +133,45 @@ export class LocalVaultStore implements VaultStore {
       if (entry.isDirectory()) yield* this.walk(join(dir, entry.name), childRel);
       else if (entry.isFile()) yield childRel;
     }
+  }
+
+  /**
+   * SPEC.md §6 cleanup: a write killed between create and rename (SIGKILL, power loss) leaves its
+   * temp file behind, invisible to list(). Only names put() creates, only regular files, only older
+   * than `olderThanMs` (a write in flight is never touched). Directory entries come from lstat, so a
+   * symlink is neither followed nor removed: the sweep never leaves the vault root.
+   */
+  async sweepTempFiles(olderThanMs: number): Promise<number> {
+    return this.sweepDir(this.rootDir, Date.now() - olderThanMs);
+  }
+
+  private async sweepDir(dir: string, before: number): Promise<number> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return 0;
+      throw err;
+    }
+    let nested = 0;
+    let here = 0;
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      // Shard directories never start with a dot; anything that does is not ours to walk.
+      if (entry.isDirectory() && !entry.name.startsWith('.')) nested += await this.sweepDir(full, before);
+      if (!entry.isFile() || !TEMP_NAME.test(entry.name)) continue;
+      const info = await lstat(full).catch((err: unknown) => (isMissing(err) ? null : Promise.reject(err)));
+      if (!info?.isFile() || info.mtimeMs >= before) continue;
+      try {
+        await unlink(full);
+        here++;
+      } catch (err) {
+        // Another worker's sweep got there first.
+        if (!isMissing(err)) throw err;
+      }
+    }
+    if (here > 0) await fsyncDir(dir);
+    return nested + here;
   }
 
   /** Creates missing shard directories and makes each new directory entry durable. */

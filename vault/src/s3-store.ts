@@ -172,6 +172,14 @@ export class S3VaultStore implements VaultStore {
     } while (ContinuationToken);
   }
 
+  /**
+   * Nothing to sweep: a PutObject is atomic and never leaves a partial or temporary object behind
+   * (an interrupted upload simply never becomes an object), so there are no temp files here.
+   */
+  async sweepTempFiles(): Promise<number> {
+    return 0;
+  }
+
   /** Closes the client's pooled connections (a stopping worker). */
   async close(): Promise<void> {
     this.client.destroy();

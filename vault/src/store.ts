@@ -16,6 +16,11 @@ export interface VaultStore {
   list(prefix?: string): AsyncIterable<string>;
   /** Null when absent. */
   stat(relPath: string): Promise<VaultFileStat | null>;
+  /**
+   * Removes the store's own temp files older than `olderThanMs`, left by a write killed between
+   * create and rename (SPEC.md §6 cleanup). Returns how many were removed; never touches vault files.
+   */
+  sweepTempFiles(olderThanMs: number): Promise<number>;
   /** Releases pooled connections (the S3 store); local disk holds none. */
   close?(): Promise<void>;
 }

@@ -47,6 +47,7 @@ function failingOnPut(inner: VaultStore, failAt: number): VaultStore {
     delete: (path) => inner.delete(path),
     list: (prefix) => inner.list(prefix),
     stat: (path) => inner.stat(path),
+    sweepTempFiles: (olderThanMs) => inner.sweepTempFiles(olderThanMs),
   };
 }
 

@@ -103,6 +103,14 @@ export function describeVaultStoreContract(name: string, setup: () => Promise<St
       expect((await collect(store.list('20'))).sort()).toEqual(paths.filter((p) => p.startsWith('20/')).sort());
     });
 
+    it('sweeps no vault file, however old the margin (SPEC.md §6 cleanup)', async () => {
+      const { store, rawFiles } = await setup();
+      await store.put('ab/cd/kept.png', Buffer.from('kept'));
+      // A negative margin counts every file as stale: only the store's own temp files may go.
+      expect(await store.sweepTempFiles(-3600_000)).toBe(0);
+      expect(await rawFiles()).toEqual(['ab/cd/kept.png']);
+    });
+
     it('rejects paths that could escape the root or name temp files, touching nothing', async () => {
       const { store, rawFiles } = await setup();
       const bad = ['../x.png', '/etc/passwd', 'a//b.png', '.hidden', 'a/./b.png', 'a/../b.png', 'a\\b.png', '', 'a/b/', 'a/.b.png.tmp'];

@@ -48,6 +48,7 @@ describe('startWorker (in-process)', () => {
     expect(schedulers.map((s) => [s.name, Number(s.every)]).sort()).toEqual([
       ['cleanup', 3_600_000],
       ['mark-stale-players-offline', 60_000],
+      ['notification-digest', 86_400_000],
       ['renew-crl', 86_400_000],
       ['verify-vault', 21_600_000],
     ]);

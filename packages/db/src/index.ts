@@ -1,3 +1,3 @@
 export * from './schema/index.ts';
-export { createDb, type CreateDbOptions, type Database, type DbOrTx, type DbHandle, type Schema } from './client.ts';
+export { createDb, openConnections, type CreateDbOptions, type Database, type DbOrTx, type DbHandle, type Schema } from './client.ts';
 export { migrateDb, MIGRATIONS_FOLDER } from './migrate.ts';

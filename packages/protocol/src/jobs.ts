@@ -8,6 +8,7 @@ export const JOB_NAMES = [
   'cleanup',
   'renew-crl',
   'verify-vault',
+  'notification-digest',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -25,6 +26,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   cleanup: 'maintenance',
   'renew-crl': 'maintenance',
   'verify-vault': 'maintenance',
+  // Only finds who is due and enqueues their send-email jobs: upkeep, not mail delivery itself.
+  'notification-digest': 'maintenance',
 };
 
 /** SPEC.md §6 "When" column for the scheduled jobs. */
@@ -33,6 +36,7 @@ export const JOB_SCHEDULES = {
   cleanup: { everyMs: 60 * 60_000 },
   'renew-crl': { everyMs: 24 * 60 * 60_000 },
   'verify-vault': { everyMs: 6 * 60 * 60_000 },
+  'notification-digest': { everyMs: 24 * 60 * 60_000 },
 } as const satisfies Partial<Record<JobName, { everyMs: number }>>;
 
 /** PROTOCOL.md §4: no status for 3 minutes means offline. */
@@ -41,6 +45,9 @@ export const PLAYER_STALE_AFTER_MS = 3 * 60_000;
 const id = z.int().positive();
 
 export const processArtworkJobSchema = z.object({ postId: id });
+
+/** The most notifications one digest lists; the inbox has the rest. */
+export const DIGEST_MAX_NOTIFICATIONS = 1000;
 
 export const EMAIL_TEMPLATES = ['verify-email', 'reset-password', 'notification-digest'] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
@@ -52,7 +59,7 @@ export const sendEmailJobSchema = z.discriminatedUnion('template', [
     template: z.literal('notification-digest'),
     to: z.email(),
     userId: id,
-    notificationIds: z.array(id).min(1).max(1000),
+    notificationIds: z.array(id).min(1).max(DIGEST_MAX_NOTIFICATIONS),
     inboxUrl: z.url(),
   }),
 ]);
@@ -78,6 +85,8 @@ export const jobPayloadSchemas = {
   'renew-crl': z.object({ force: z.boolean().default(false) }),
   // Resumable in chunks: a killed worker restarts after the last post it finished.
   'verify-vault': z.object({ afterPostId: z.int().min(0).default(0) }),
+  // SPEC.md §6 send-email "notifications digest": daily, over the unread notifications of the last 24 h.
+  'notification-digest': z.object({}),
 } as const satisfies Record<JobName, z.ZodType>;
 
 export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;
@@ -99,6 +108,6 @@ export const jobIds = {
   processArtwork: (postId: number, storageKey: string) => `process-artwork-${postId}-${idPart(storageKey)}`,
   verifyEmail: (userId: number, tokenId: string | number) => `verify-email-${userId}-${idPart(tokenId)}`,
   resetPassword: (userId: number, tokenId: string | number) => `reset-password-${userId}-${idPart(tokenId)}`,
-  notificationDigest: (userId: number, windowStart: string) =>
-    `notification-digest-${userId}-${idPart(windowStart)}`,
+  /** One digest per member per UTC day (`YYYY-MM-DD`): a second run the same day is a no-op. */
+  notificationDigest: (userId: number, utcDate: string) => `notification-digest-${userId}-${idPart(utcDate)}`,
 } as const;

@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../registry.ts';
 import { cleanupJob } from './cleanup.ts';
 import { markStalePlayersOfflineJob } from './mark-stale-players-offline.ts';
+import { notificationDigestJob } from './notification-digest.ts';
 import { processArtworkJob } from './process-artwork.ts';
 import { renewCrlJob } from './renew-crl.ts';
 import { sendEmailJob } from './send-email.ts';
@@ -14,4 +15,5 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   cleanupJob,
   renewCrlJob,
   verifyVaultJob,
+  notificationDigestJob,
 ];

@@ -48,13 +48,18 @@ async function digestItems(payload: Extract<SendEmailJob, { template: 'notificat
  * transaction commits.
  */
 async function staleReason(payload: SendEmailJob, ctx: JobContext): Promise<string | null> {
-  const [user] = await ctx.db.select({ deletedAt: users.deletedAt, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, payload.userId));
+  const [user] = await ctx.db
+    .select({ deletedAt: users.deletedAt, verifiedAt: users.emailVerifiedAt, emailDigest: users.emailDigest })
+    .from(users)
+    .where(eq(users.id, payload.userId));
   if (!user) {
     if (ctx.lastAttempt) return 'the account does not exist';
     throw new Error(`user ${payload.userId} not found (yet)`);
   }
   if (user.deletedAt) return 'the account was deleted';
   if (payload.template === 'verify-email' && user.verifiedAt) return 'the email address is already verified';
+  // Turned off after the digest was queued (a retry can come hours later): the choice wins.
+  if (payload.template === 'notification-digest' && !user.emailDigest) return 'the digest is turned off';
   return null;
 }
 

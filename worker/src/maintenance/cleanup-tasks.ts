@@ -1,5 +1,3 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import {
   emailVerificationTokens,
   notifications,
@@ -9,10 +7,11 @@ import {
   refreshTokens,
   retiredVaultFiles,
 } from '@makapix/db';
-import { INCOMING_UPLOAD_SUFFIX, type CleanupTask } from '@makapix/protocol';
-import { VAULT_EXTS, deleteArtworkFiles, isStorageKey } from '@makapix/vault';
-import { and, asc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import type { CleanupTask } from '@makapix/protocol';
+import { VAULT_EXTS, deleteArtworkFiles } from '@makapix/vault';
+import { and, asc, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { JobContext } from '../context.ts';
+import { orphanUploads, vaultTempFiles } from './orphan-files.ts';
 
 /** SPEC.md §6 cleanup windows. */
 export const CLEANUP_WINDOWS = {
@@ -26,8 +25,6 @@ export const CLEANUP_WINDOWS = {
   usedTokenMs: 24 * 3600_000,
   readNotificationMs: 30 * 24 * 3600_000,
   anyNotificationMs: 180 * 24 * 3600_000,
-  /** An upload nobody claimed (the api died before its INSERT) is removed after this long. */
-  orphanUploadMs: 24 * 3600_000,
 } as const;
 
 const ago = (ms: number) => new Date(Date.now() - ms);
@@ -87,7 +84,10 @@ async function oldNotifications(ctx: JobContext): Promise<number> {
   return rows.length;
 }
 
-/** Deletes the files of retired keys past their grace period, then forgets the keys. */
+/**
+ * Deletes the files of retired keys past their grace period, then forgets the keys; then what a
+ * crash left behind that no table lists (orphan-files.ts).
+ */
 async function retiredFiles(ctx: JobContext): Promise<number> {
   let removed = 0;
   for (;;) {
@@ -108,29 +108,7 @@ async function retiredFiles(ctx: JobContext): Promise<number> {
     for (const key of keys) if (!inUse.has(key)) removed += await deleteArtworkFiles(ctx.vault, key, VAULT_EXTS, { upscaled: true });
     await ctx.db.delete(retiredVaultFiles).where(inArray(retiredVaultFiles.id, batch.map((r) => r.id)));
   }
-  return removed + (await orphanUploads(ctx));
-}
-
-/** Uploads in the incoming directory that no processing post or pending replacement claims. */
-async function orphanUploads(ctx: JobContext): Promise<number> {
-  const dir = ctx.config.vault.incomingDir;
-  const names = await readdir(dir).catch(() => [] as string[]);
-  let removed = 0;
-  for (const name of names) {
-    const key = name.slice(0, -INCOMING_UPLOAD_SUFFIX.length);
-    if (!name.endsWith(INCOMING_UPLOAD_SUFFIX) || !isStorageKey(key)) continue;
-    const info = await stat(path.join(dir, name)).catch(() => null);
-    if (!info || info.mtimeMs > Date.now() - CLEANUP_WINDOWS.orphanUploadMs) continue;
-    const [claimed] = await ctx.db
-      .select({ id: posts.id })
-      .from(posts)
-      .where(or(and(eq(posts.storageKey, key), eq(posts.state, 'processing')), eq(posts.pendingStorageKey, key)))
-      .limit(1);
-    if (claimed) continue;
-    await rm(path.join(dir, name), { force: true });
-    removed++;
-  }
-  return removed;
+  return removed + (await vaultTempFiles(ctx)) + (await orphanUploads(ctx));
 }
 
 /** In dependency order: purged posts retire their files before retired files are deleted. */

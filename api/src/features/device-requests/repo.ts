@@ -30,13 +30,10 @@ export interface DeviceRow {
   owner: DeviceOwnerRow | null;
 }
 
-/**
- * The player behind a topic key or token with everything a device message needs, in ONE query
- * (it runs for every request and view): its certificate serials and its owner's account and opt-ins
- * (PROTOCOL.md §5 first checks).
- */
-export async function findPlayerWithOwner(db: Database, playerKey: string): Promise<DeviceRow | null> {
-  const [row] = await db
+// A named prepared statement (one per database handle): it runs for every device message, so
+// drizzle builds it once and PostgreSQL parses and plans it once per pooled connection.
+const prepareFindPlayerWithOwner = (db: Database) =>
+  db
     .select({
       player: {
         id: players.id,
@@ -58,8 +55,21 @@ export async function findPlayerWithOwner(db: Database, playerKey: string): Prom
     })
     .from(players)
     .leftJoin(users, eq(users.id, players.ownerId))
-    .where(eq(players.playerKey, playerKey))
-    .limit(1);
+    .where(eq(players.playerKey, sql.placeholder('playerKey')))
+    .limit(1)
+    .prepare('device_player_with_owner');
+
+const findPlayerWithOwnerQueries = new WeakMap<Database, ReturnType<typeof prepareFindPlayerWithOwner>>();
+
+/**
+ * The player behind a topic key or token with everything a device message needs, in ONE query
+ * (it runs for every request and view): its certificate serials and its owner's account and opt-ins
+ * (PROTOCOL.md §5 first checks).
+ */
+export async function findPlayerWithOwner(db: Database, playerKey: string): Promise<DeviceRow | null> {
+  let query = findPlayerWithOwnerQueries.get(db);
+  if (!query) findPlayerWithOwnerQueries.set(db, (query = prepareFindPlayerWithOwner(db)));
+  const [row] = await query.execute({ playerKey });
   if (!row) return null;
   const owner =
     row.ownerId === null || row.handle === null || row.role === null

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { incomingUploadFileName } from '@makapix/protocol';
+import { incomingTempFileName, incomingUploadFileName } from '@makapix/protocol';
 
 /**
  * The hand-over of an uploaded original to the worker's `process-artwork` job (the contract is in
@@ -19,7 +19,8 @@ export function incomingPath(incomingDir: string, storageKey: string): string {
 export async function writeIncoming(incomingDir: string, storageKey: string, bytes: Uint8Array): Promise<string> {
   const finalPath = incomingPath(incomingDir, storageKey);
   await mkdir(incomingDir, { recursive: true });
-  const tempPath = `${finalPath}.${randomBytes(6).toString('hex')}.tmp`;
+  // Named by the protocol so the worker's cleanup can remove what a crash here leaves (SPEC.md §6).
+  const tempPath = path.join(incomingDir, incomingTempFileName(storageKey, randomBytes(6).toString('hex')));
   const handle = await open(tempPath, 'wx', 0o640);
   try {
     await handle.writeFile(bytes);

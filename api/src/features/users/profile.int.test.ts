@@ -88,6 +88,32 @@ describe('member profiles (SPEC.md §1)', () => {
     expect(res.json().handle).toBe(lookalike);
   });
 
+  it('turns the daily notifications digest off and on again (SPEC.md §6), on by default', async () => {
+    const m = await createMember(t);
+    const other = await createMember(t);
+    const stored = async (id: number) => (await t.app.db.select({ on: users.emailDigest }).from(users).where(eq(users.id, id)))[0]?.on;
+    expect((await get('/api/v1/me', m.auth)).json().emailDigest).toBe(true);
+
+    let res = await patchMe({ emailDigest: false }, m.auth);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ emailDigest: false, handle: m.handle });
+    expect(await stored(m.id)).toBe(false);
+    expect((await get('/api/v1/me', m.auth)).json().emailDigest).toBe(false);
+    // Other edits leave the choice alone; only the caller's own row changes.
+    expect((await patchMe({ bio: 'quiet please' }, m.auth)).json().emailDigest).toBe(false);
+    expect(await stored(other.id)).toBe(true);
+    expect((await get(`/api/v1/users/${m.sqid}`)).json()).not.toHaveProperty('emailDigest');
+
+    for (const bad of ['no', 0, null]) {
+      res = await patchMe({ emailDigest: bad }, m.auth);
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(res.json().error.code).toBe('validation_error');
+    }
+    res = await patchMe({ emailDigest: true }, m.auth);
+    expect(res.json().emailDigest).toBe(true);
+    expect(await stored(m.id)).toBe(true);
+  });
+
   it('serves public profiles by sqid and by handle, counting visible ready posts', async () => {
     const m = await createMember(t);
     await patchMe({ bio: 'hello' }, m.auth);

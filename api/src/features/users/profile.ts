@@ -23,6 +23,7 @@ export const ownProfileSchema = publicProfileSchema.extend({
   monitoredHashtags: z.array(z.enum(MONITORED_HASHTAGS)).describe('monitored hashtags this member opted in to see (SPEC.md §1)'),
   reputation: z.int(),
   trusted: z.boolean().describe('posts skip the approval queue'),
+  emailDigest: z.boolean().describe('receives the daily email digest of unread notifications (SPEC.md §6)'),
 });
 export type OwnProfile = z.infer<typeof ownProfileSchema>;
 
@@ -50,5 +51,6 @@ export function toOwnProfile(row: ProfileRow, encodeId: EncodeId, postCount: num
     monitoredHashtags: row.monitoredHashtags.filter(isMonitored),
     reputation: row.reputation,
     trusted: row.trusted,
+    emailDigest: row.emailDigest,
   };
 }

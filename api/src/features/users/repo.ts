@@ -15,6 +15,7 @@ export const profileColumns = {
   trusted: users.trusted,
   reputation: users.reputation,
   monitoredHashtags: users.monitoredHashtags,
+  emailDigest: users.emailDigest,
   emailVerifiedAt: users.emailVerifiedAt,
   hiddenAt: users.hiddenAt,
   bannedUntil: users.bannedUntil,
@@ -56,6 +57,7 @@ export interface ProfileChanges {
   bio?: string | null;
   avatarUrl?: string | null;
   monitoredHashtags?: string[];
+  emailDigest?: boolean;
 }
 
 export async function updateProfile(db: Db, id: number, changes: ProfileChanges): Promise<void> {

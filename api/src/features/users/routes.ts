@@ -18,6 +18,7 @@ const profilePatchSchema = z
     bio: z.string().max(BIO_MAX, `A bio has at most ${BIO_MAX} characters`).nullable().optional(),
     avatarUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
     monitoredHashtags: z.array(z.enum(MONITORED_HASHTAGS)).max(MONITORED_HASHTAGS.length * 2).optional().describe('monitored hashtags to opt in to (SPEC.md §1)'),
+    emailDigest: z.boolean().optional().describe('receive the daily email digest of unread notifications (SPEC.md §6)'),
   })
   .strict();
 
@@ -32,7 +33,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch('/me', {
     schema: {
       tags: ['members'],
-      summary: 'Edit the caller’s own profile (handle, bio, avatar, monitored-hashtag opt-ins)',
+      summary: 'Edit the caller’s own profile (handle, bio, avatar, monitored-hashtag opt-ins, email digest)',
       body: profilePatchSchema,
       response: { 200: ownProfileSchema, ...errorResponses(400, 401, 403, 409) },
     },

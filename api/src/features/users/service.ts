@@ -11,6 +11,7 @@ export interface ProfilePatch {
   bio?: string | null | undefined;
   avatarUrl?: string | null | undefined;
   monitoredHashtags?: string[] | undefined;
+  emailDigest?: boolean | undefined;
 }
 
 const handleTaken = () => errors.conflict('handle_taken', 'This handle (or one that looks like it) is taken');
@@ -38,6 +39,7 @@ export function createUserService(app: FastifyInstance) {
     if (patch.bio !== undefined) changes.bio = patch.bio?.trim() || null;
     if (patch.avatarUrl !== undefined) changes.avatarUrl = patch.avatarUrl;
     if (patch.monitoredHashtags !== undefined) changes.monitoredHashtags = [...new Set(patch.monitoredHashtags)];
+    if (patch.emailDigest !== undefined) changes.emailDigest = patch.emailDigest;
     try {
       await repo.updateProfile(db, userId, changes);
     } catch (err) {

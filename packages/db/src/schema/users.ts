@@ -29,6 +29,8 @@ export const users = pgTable(
     deactivatedAt: tstz('deactivated_at'),
     deletedAt: tstz('deleted_at'),
     monitoredHashtags: text('monitored_hashtags').array().notNull().default(sql`'{}'::text[]`),
+    // SPEC §6 send-email: the daily notifications digest, on unless the member turns it off.
+    emailDigest: boolean('email_digest').notNull().default(true),
     createdAt: createdAtColumn(),
   },
   (t) => [
