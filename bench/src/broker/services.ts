@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@makapix/db/test-helpers';
 // Subpath imports: the package index also pulls in the vitest helpers.
@@ -9,6 +9,7 @@ import { type RunningPostgres, startPostgres } from '@makapix/devstack/postgres'
 import { type RunningRedis, startRedis } from '@makapix/devstack/redis';
 import { type Fleet, issueFleet } from './fleet-certs.ts';
 import { insertFleet } from './fleet-db.ts';
+import { removeStaleRunDirs } from '@makapix/devstack/run-dirs';
 
 /**
  * The real services behind our broker — embedded PostgreSQL, redis-server — plus one CA, server
@@ -31,7 +32,7 @@ export interface BenchServices {
 const benchRoot = path.join(dataRoot, 'bench');
 
 export async function startServices(playerCount: number, log: (line: string) => void): Promise<BenchServices> {
-  await removeStaleRuns();
+  await removeStaleRunDirs(benchRoot, 'run-');
   const runDir = path.join(benchRoot, `run-${process.pid}`);
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true });
@@ -68,23 +69,5 @@ export async function startServices(playerCount: number, log: (line: string) => 
   } catch (err) {
     await stop();
     throw err;
-  }
-}
-
-/** Run directories of benchmark processes that no longer exist (killed runs). */
-async function removeStaleRuns(): Promise<void> {
-  for (const entry of await readdir(benchRoot).catch(() => [] as string[])) {
-    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
-    await rm(path.join(benchRoot, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

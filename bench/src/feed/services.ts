@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, mkdir } from 'node:fs/promises';
+import { readFile, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@makapix/db/test-helpers';
 // Subpath imports: the devstack index also pulls in the vitest helpers.
@@ -7,6 +7,7 @@ import { getFreePort } from '@makapix/devstack/ports';
 import { type RunningPostgres, startPostgres } from '@makapix/devstack/postgres';
 import { type RunningRedis, startRedis } from '@makapix/devstack/redis';
 import pg from 'pg';
+import { removeStaleRunDirs } from '@makapix/devstack/run-dirs';
 
 /**
  * Embedded PostgreSQL and redis-server for one run, in a run directory under `.data/bench`
@@ -27,7 +28,7 @@ const benchRoot = path.join(dataRoot, 'bench');
 const RUN_PREFIX = 'feed-';
 
 export async function startServices(log: (line: string) => void): Promise<FeedServices> {
-  await removeStaleRuns();
+  await removeStaleRunDirs(benchRoot, RUN_PREFIX);
   const runDir = path.join(benchRoot, `${RUN_PREFIX}${process.pid}`);
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true });
@@ -69,23 +70,5 @@ async function serverVersion(url: string): Promise<string> {
     return rows[0]?.server_version ?? 'unknown';
   } finally {
     await client.end();
-  }
-}
-
-/** Run directories of feed benchmarks that no longer exist (killed runs). */
-async function removeStaleRuns(): Promise<void> {
-  for (const entry of await readdir(benchRoot).catch(() => [] as string[])) {
-    const pid = Number(new RegExp(`^${RUN_PREFIX}(\\d+)$`).exec(entry)?.[1]);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
-    await rm(path.join(benchRoot, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

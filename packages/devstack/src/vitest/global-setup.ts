@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureDevCa } from '../dev-ca.ts';
@@ -8,6 +8,7 @@ import { startPostgres } from '../postgres.ts';
 import { startRedis } from '../redis.ts';
 import { startSmtpSink } from '../smtp-sink.ts';
 import './provided.ts';
+import { removeStaleRunDirs } from '../run-dirs.ts';
 
 /**
  * Starts the real services every integration test needs, once per `vitest run`: embedded
@@ -16,7 +17,7 @@ import './provided.ts';
  * a second test run on the same machine is ever touched.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await removeStaleRuns();
+  await removeStaleRunDirs(testDataDir, 'run-');
   const runDir = path.join(testDataDir, `run-${process.pid}`);
   await rm(runDir, { recursive: true, force: true });
   await mkdir(path.join(runDir, 'scratch'), { recursive: true });
@@ -50,22 +51,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await postgres.stop();
     await rm(runDir, { recursive: true, force: true });
   };
-}
-
-/** Removes run directories left by runs that were killed (their process no longer exists). */
-async function removeStaleRuns(): Promise<void> {
-  for (const entry of await readdir(testDataDir).catch(() => [] as string[])) {
-    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
-    if (!pid || isAlive(pid)) continue;
-    await rm(path.join(testDataDir, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
