@@ -36,6 +36,15 @@ describe('TLS layer', () => {
     expect(r.code).toBeUndefined();
   });
 
+  it('refuses our own CA\'s certificate when its CN is not exactly one player key', async () => {
+    const player = await createPlayer(h);
+    for (const subject of ['/CN=not-a-player-key', `/CN=${player.key}/CN=${player.key}`, `/O=${player.key}`]) {
+      const cert = await issueFastClientCert(h, player.key, subject);
+      const r = await refusal(deviceOptions(h, player, { cert: cert.certPem }));
+      expect(r.code, subject).toBe(NOT_AUTHORIZED[4]);
+    }
+  });
+
   it('refuses a serial listed in the CRL, and picks up a new CRL without restart', async () => {
     const player = await createPlayer(h);
     (await connect(deviceOptions(h, player))).end(true);

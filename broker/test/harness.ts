@@ -127,7 +127,7 @@ export async function openHarness(env: EnvOverrides = {}): Promise<Harness> {
  * CLI over one shared RSA key: RSA key generation dominates the cost of `issueClientCert` (seconds on
  * a busy machine), and only a few tests need the platform's own issuance path.
  */
-export async function issueFastClientCert(h: Harness, playerKey: string): Promise<ClientCert> {
+export async function issueFastClientCert(h: Harness, playerKey: string, subject = `/CN=${playerKey}`): Promise<ClientCert> {
   const serial = randomSerialHex();
   const extensions = [
     'basicConstraints=critical,CA:FALSE',
@@ -140,7 +140,7 @@ export async function issueFastClientCert(h: Harness, playerKey: string): Promis
   const certPem = await new Promise<string>((resolve, reject) => {
     execFile(
       'openssl',
-      ['x509', '-new', '-subj', `/CN=${playerKey}`, '-force_pubkey', h.deviceKey.publicKeyFile, '-CA', path.join(h.caDir, 'ca.pem'),
+      ['x509', '-new', '-subj', subject, '-force_pubkey', h.deviceKey.publicKeyFile, '-CA', path.join(h.caDir, 'ca.pem'),
         '-CAkey', path.join(h.caDir, 'ca-key.pem'), '-set_serial', `0x${serial}`, '-days', '30', '-sha256', '-extfile', extFile],
       (err, stdout, stderr) => (err ? reject(new Error(`openssl failed: ${stderr}`)) : resolve(stdout)),
     );

@@ -6,19 +6,13 @@ import { getFreePort, waitForPort } from '@makapix/devstack/ports';
 import type { ServiceConnectArgs } from './messages.ts';
 import { writeMosquittoFiles } from './mosquitto-conf.ts';
 import { type ChildHandle, spawnProgram, spawnRpc, spawnScript } from './processes.ts';
+import type { MemoryDetail } from './process-memory.ts';
 import type { BenchServices } from './services.ts';
 
-export type ContenderName = 'ours' | 'mosquitto';
-
-/** The V8 side of our broker's memory (diagnostic; Mosquitto has no equivalent). */
-export interface MemoryDetail {
-  rss: number;
-  heapTotal: number;
-  heapUsed: number;
-  external: number;
-  arrayBuffers: number;
-  sessions: number;
-}
+/** Our broker, Aedes alone on the same Node TLS settings (the stack's floor), and Mosquitto. */
+export type ContenderName = 'ours' | 'aedes' | 'mosquitto';
+export const CONTENDERS: readonly ContenderName[] = ['ours', 'aedes', 'mosquitto'];
+export type { MemoryDetail };
 
 export interface Contender {
   name: ContenderName;
@@ -27,7 +21,7 @@ export interface Contender {
   mtlsPort: number;
   service: ServiceConnectArgs;
   memoryDetail(afterGc: boolean): Promise<MemoryDetail | null>;
-  /** What answers device requests: the real api for ours, a minimal echo client for Mosquitto. */
+  /** What answers device requests: the real api for ours, a minimal echo client for the others. */
   startResponder(): Promise<ChildHandle>;
   stop(): Promise<void>;
 }
@@ -47,81 +41,115 @@ const secret = () => randomBytes(24).toString('hex');
 const profiling = (ctx: ContenderContext, name: string) =>
   ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(ctx.profileDir, `${name}-${path.basename(ctx.dir)}`)}`] : [];
 
-/** Our broker with its production defaults; only listeners, files, secrets and services are set. */
-export async function startOurs(ctx: ContenderContext): Promise<Contender> {
+type Ports = { mtls: number; internal: number };
+
+/** A Node broker (ours or bare Aedes) in its own process, driven over RPC, and the Contender around it. */
+async function startNodeBroker(
+  ctx: ContenderContext,
+  name: 'ours' | 'aedes',
+  file: string,
+  startArgs: (password: string) => unknown,
+  startResponder: (service: ServiceConnectArgs) => Promise<ChildHandle>,
+): Promise<Contender> {
   await mkdir(ctx.dir, { recursive: true });
-  const { services } = ctx;
   const password = secret();
-  const broker = spawnRpc(script('our-broker-process.ts'), { name: 'our-broker', logFile: path.join(ctx.dir, 'broker.log'), nodeArgs: ['--expose-gc', ...profiling(ctx, 'broker')] });
-  const ports = await broker.call<{ mtls: number; internal: number }>(
-    'start',
-    {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      BROKER_INSTANCE_ID: `bench-${process.pid}`,
-      BROKER_MTLS_HOST: '127.0.0.1',
-      BROKER_MTLS_PORT: '0',
-      BROKER_INTERNAL_HOST: '127.0.0.1',
-      BROKER_INTERNAL_PORT: '0',
-      BROKER_CERT_FILE: services.ca.brokerCert,
-      BROKER_KEY_FILE: services.ca.brokerKey,
-      CA_CERT_FILE: services.ca.caCert,
-      CRL_FILE: services.ca.crl,
-      BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
-      BROKER_SERVICE_PASSWORD: password,
-      DATABASE_URL: services.databaseUrl,
-      REDIS_URL: services.redisUrl,
-    },
-    120_000,
-  );
+  const broker = spawnRpc(script(file), { name: `${name}-broker`, logFile: path.join(ctx.dir, 'broker.log'), nodeArgs: ['--expose-gc', ...profiling(ctx, name)] });
+  const ports = await broker.call<Ports>('start', startArgs(password), 120_000);
   const service = { url: `mqtt://127.0.0.1:${ports.internal}`, username: SERVICE_USERNAME, password };
   return {
-    name: 'ours',
+    name,
     pid: broker.pid,
     mtlsPort: ports.mtls,
     service,
     memoryDetail: (afterGc) => broker.call<MemoryDetail>(afterGc ? 'gcMemory' : 'memory'),
-    async startResponder() {
-      const apiPort = await getFreePort();
-      const api = spawnScript('api/src/server.ts', {
-        name: 'api',
-        nodeArgs: profiling(ctx, 'api'),
-        logFile: path.join(ctx.dir, 'api.log'),
-        env: {
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'info',
-          API_HOST: '127.0.0.1',
-          API_PORT: String(apiPort),
-          DATABASE_URL: services.databaseUrl,
-          DATABASE_MIGRATE_ON_START: 'false',
-          REDIS_URL: services.redisUrl,
-          JWT_SECRET: secret(),
-          KEY_ENCRYPTION_SECRET: secret(),
-          BROKER_INTERNAL_URL: service.url,
-          BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
-          BROKER_SERVICE_PASSWORD: password,
-          CA_CERT_FILE: services.ca.caCert,
-          CA_KEY_FILE: services.ca.caKey,
-          CRL_FILE: services.ca.crl,
-          VAULT_DIR: path.join(ctx.dir, 'vault'),
-          VAULT_INCOMING_DIR: path.join(ctx.dir, 'incoming'),
-          VAULT_MIN_FREE_BYTES: '0',
-          DEVICE_INBOX_ENABLED: 'true',
-        },
-      });
-      await Promise.race([
-        waitForPort(apiPort, '127.0.0.1', 120_000),
-        api.exited.then((code) => {
-          throw new Error(`api exited (${code}) before listening; see ${ctx.dir}/api.log`);
-        }),
-      ]);
-      return api;
-    },
+    startResponder: () => startResponder(service),
     async stop() {
       await broker.call('stop', undefined, 30_000).catch(() => undefined);
       await broker.stop();
     },
   };
+}
+
+/** Our broker with its production defaults; only listeners, files, secrets and services are set. */
+export function startOurs(ctx: ContenderContext): Promise<Contender> {
+  const { services } = ctx;
+  const env = (password: string) => ({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    BROKER_INSTANCE_ID: `bench-${process.pid}`,
+    BROKER_MTLS_HOST: '127.0.0.1',
+    BROKER_MTLS_PORT: '0',
+    BROKER_INTERNAL_HOST: '127.0.0.1',
+    BROKER_INTERNAL_PORT: '0',
+    BROKER_CERT_FILE: services.ca.brokerCert,
+    BROKER_KEY_FILE: services.ca.brokerKey,
+    CA_CERT_FILE: services.ca.caCert,
+    CRL_FILE: services.ca.crl,
+    BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
+    BROKER_SERVICE_PASSWORD: password,
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+  });
+  return startNodeBroker(ctx, 'ours', 'our-broker-process.ts', env, (service) => startApiResponder(ctx, service));
+}
+
+/** The real api answers our broker's requests (device-inbox consumer + device-requests handlers). */
+async function startApiResponder(ctx: ContenderContext, service: ServiceConnectArgs): Promise<ChildHandle> {
+  const { services } = ctx;
+  const apiPort = await getFreePort();
+  const api = spawnScript('api/src/server.ts', {
+    name: 'api',
+    nodeArgs: profiling(ctx, 'api'),
+    logFile: path.join(ctx.dir, 'api.log'),
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      DATABASE_URL: services.databaseUrl,
+      DATABASE_MIGRATE_ON_START: 'false',
+      REDIS_URL: services.redisUrl,
+      JWT_SECRET: secret(),
+      KEY_ENCRYPTION_SECRET: secret(),
+      BROKER_INTERNAL_URL: service.url,
+      BROKER_SERVICE_USERNAME: service.username,
+      BROKER_SERVICE_PASSWORD: service.password,
+      CA_CERT_FILE: services.ca.caCert,
+      CA_KEY_FILE: services.ca.caKey,
+      CRL_FILE: services.ca.crl,
+      VAULT_DIR: path.join(ctx.dir, 'vault'),
+      VAULT_INCOMING_DIR: path.join(ctx.dir, 'incoming'),
+      VAULT_MIN_FREE_BYTES: '0',
+      DEVICE_INBOX_ENABLED: 'true',
+    },
+  });
+  await Promise.race([
+    waitForPort(apiPort, '127.0.0.1', 120_000),
+    api.exited.then((code) => {
+      throw new Error(`api exited (${code}) before listening; see ${ctx.dir}/api.log`);
+    }),
+  ]);
+  return api;
+}
+
+/** The minimal echo client that answers requests for the raw brokers (subscribed to every request). */
+async function startEchoResponder(ctx: ContenderContext, service: ServiceConnectArgs): Promise<ChildHandle> {
+  const responder = spawnRpc(script('service-client.ts'), { name: 'echo-responder', logFile: path.join(ctx.dir, 'responder.log') });
+  await responder.call('startResponder', service, 30_000);
+  return responder;
+}
+
+/** Aedes with its defaults and no hooks of ours, on the same Node TLS settings (bare-aedes-process.ts). */
+export function startBareAedes(ctx: ContenderContext): Promise<Contender> {
+  const { ca } = ctx.services;
+  const args = (password: string) => ({ caCert: ca.caCert, brokerCert: ca.brokerCert, brokerKey: ca.brokerKey, crl: ca.crl, service: { username: SERVICE_USERNAME, password } });
+  return startNodeBroker(ctx, 'aedes', 'bare-aedes-process.ts', args, (service) => startEchoResponder(ctx, service));
+}
+
+export function startContender(name: ContenderName, ctx: ContenderContext): Promise<Contender> {
+  if (name === 'ours') return startOurs(ctx);
+  if (name === 'aedes') return startBareAedes(ctx);
+  return startMosquitto(ctx);
 }
 
 /** Debian's Mosquitto with the same CA, server certificate, CRL and mTLS policy. */
@@ -153,11 +181,7 @@ export async function startMosquitto(ctx: ContenderContext): Promise<Contender> 
     mtlsPort,
     service,
     memoryDetail: async () => null,
-    async startResponder() {
-      const responder = spawnRpc(script('service-client.ts'), { name: 'echo-responder', logFile: path.join(ctx.dir, 'responder.log') });
-      await responder.call('startResponder', service, 30_000);
-      return responder;
-    },
+    startResponder: () => startEchoResponder(ctx, service),
     stop: () => broker.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '@makapix/broker/config';
 import { type BrokerServer, createBrokerServer } from '@makapix/broker/server';
 import { pino } from 'pino';
+import { memoryDetail, memoryDetailAfterGc } from './process-memory.ts';
 import { serveRpc } from './processes.ts';
 
 // Our broker in a process of its own (its RSS is measured from /proc), started exactly like
@@ -9,20 +10,7 @@ import { serveRpc } from './processes.ts';
 // only, the V8 heap figures behind the RSS.
 
 let server: BrokerServer | undefined;
-
-interface MemoryDetail {
-  rss: number;
-  heapTotal: number;
-  heapUsed: number;
-  external: number;
-  arrayBuffers: number;
-  sessions: number;
-}
-
-function memory(): MemoryDetail {
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, sessions: server?.sessions.livePlayers ?? 0 };
-}
+const sessions = () => server?.sessions.livePlayers ?? 0;
 
 serveRpc({
   async start(env: Record<string, string>) {
@@ -32,14 +20,8 @@ serveRpc({
     await server.start();
     return server.ports;
   },
-  memory,
-  /** After a full GC: what the heap retains, without garbage not yet collected. */
-  gcMemory() {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    if (!gc) throw new Error('start with --expose-gc');
-    gc();
-    return memory();
-  },
+  memory: () => memoryDetail(sessions()),
+  gcMemory: () => memoryDetailAfterGc(sessions),
   async stop() {
     await server?.stop();
     server = undefined;

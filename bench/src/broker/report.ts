@@ -1,7 +1,7 @@
-import type { ContenderName } from './contenders.ts';
+import { CONTENDERS, type ContenderName } from './contenders.ts';
 import type { RunResult } from './run-contender.ts';
 
-/** Markdown tables: one row per metric and fleet size, both contenders side by side with the ratio. */
+/** Markdown tables: one row per metric and fleet size, the contenders side by side with their ratios to Mosquitto. */
 
 export interface MachineInfo {
   date: string;
@@ -28,30 +28,38 @@ function find(results: RunResult[], contender: ContenderName, players: number): 
   return results.find((r) => r.contender === contender && r.players === players);
 }
 
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+
 function rows(results: RunResult[], sizes: number[], metric: string, pick: Pick, format: Format): string[] {
   return sizes.map((n) => {
-    const ours = find(results, 'ours', n);
-    const mosq = find(results, 'mosquitto', n);
-    const a = ours ? pick(ours) : Number.NaN;
-    const b = mosq ? pick(mosq) : Number.NaN;
-    const ratio = Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
-    return `| ${metric} | ${n.toLocaleString('en-US')} | ${format(a)} | ${format(b)} | ${ratio} |`;
+    const [ours, aedes, mosq] = CONTENDERS.map((c) => {
+      const r = find(results, c, n);
+      return r ? pick(r) : Number.NaN;
+    }) as [number, number, number];
+    return `| ${metric} | ${n.toLocaleString('en-US')} | ${format(ours)} | ${format(aedes)} | ${format(mosq)} | ${ratio(ours, mosq)} | ${ratio(aedes, mosq)} |`;
   });
 }
 
 /** A row of text cells (two figures per cell), without a ratio. */
 function textRows(results: RunResult[], sizes: number[], metric: string, cell: (r: RunResult) => string): string[] {
   return sizes.map((n) => {
-    const show = (c: ContenderName) => {
+    const cells = CONTENDERS.map((c) => {
       const r = find(results, c, n);
       return r ? cell(r) : 'n/a';
-    };
-    return `| ${metric} | ${n.toLocaleString('en-US')} | ${show('ours')} | ${show('mosquitto')} | — |`;
+    });
+    return `| ${metric} | ${n.toLocaleString('en-US')} | ${cells.join(' | ')} | — | — |`;
   });
 }
 
 function table(title: string, body: string[]): string {
-  return [`### ${title}`, '', '| Metric | Players | Ours | Mosquitto | Ours / Mosquitto |', '|---|---:|---:|---:|---:|', ...body, ''].join('\n');
+  return [
+    `### ${title}`,
+    '',
+    '| Metric | Players | Ours | Bare Aedes | Mosquitto | Ours / Mosquitto | Bare Aedes / Mosquitto |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...body,
+    '',
+  ].join('\n');
 }
 
 export function metricTables(results: RunResult[]): string {
@@ -96,15 +104,18 @@ export function metricTables(results: RunResult[]): string {
   ].join('\n');
 }
 
-/** Where our broker's memory per connection goes (V8 heap vs. everything else: TLS, buffers, libuv). */
+/** Where a Node broker's memory per connection goes (V8 heap vs. everything else: TLS, buffers, libuv). */
 export function memoryBreakdown(results: RunResult[]): string {
-  const lines = ['| Players | RSS Δ / conn | V8 heap used Δ / conn (no GC) | heap used Δ, both after a full GC | external Δ / conn | RSS outside the V8 heap Δ / conn |', '|---:|---:|---:|---:|---:|---:|'];
-  for (const r of results.filter((x) => x.contender === 'ours' && x.memory.detail)) {
+  const lines = [
+    '| Broker | Players | RSS Δ / conn | V8 heap used Δ / conn (no GC) | heap used Δ, both after a full GC | external Δ / conn | RSS outside the V8 heap Δ / conn |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results.filter((x) => x.memory.detail)) {
     const d = r.memory.detail!;
     const per = (bytes: number) => `${(bytes / 1024 / Math.max(1, r.connect.ready)).toFixed(1)} KiB`;
     const outsideHeap = d.after.rss - d.after.heapTotal - (d.before.rss - d.before.heapTotal);
     lines.push(
-      `| ${r.players.toLocaleString('en-US')} | ${per(d.after.rss - d.before.rss)} | ${per(d.after.heapUsed - d.before.heapUsed)} | ${per(d.afterGc.heapUsed - d.beforeGc.heapUsed)} | ${per(d.after.external - d.before.external)} | ${per(outsideHeap)} |`,
+      `| ${r.contender} | ${r.players.toLocaleString('en-US')} | ${per(d.after.rss - d.before.rss)} | ${per(d.after.heapUsed - d.before.heapUsed)} | ${per(d.afterGc.heapUsed - d.beforeGc.heapUsed)} | ${per(d.after.external - d.before.external)} | ${per(outsideHeap)} |`,
     );
   }
   return lines.join('\n');
@@ -116,7 +127,7 @@ export function memoryBreakdown(results: RunResult[]): string {
  */
 export function marginalMemory(results: RunResult[]): string {
   const lines = ['| Contender | Fleets | RSS with the fleet | Marginal memory per connection |', '|---|---|---|---:|'];
-  for (const name of ['ours', 'mosquitto'] as const) {
+  for (const name of CONTENDERS) {
     const runs = results.filter((r) => r.contender === name).sort((a, b) => a.players - b.players);
     const small = runs[0];
     const large = runs.at(-1);
@@ -145,33 +156,66 @@ function verdict(ok: boolean | null): string {
   return ok === null ? 'not measured' : ok ? '**pass**' : '**FAIL**';
 }
 
-export function goalTable(results: RunResult[]): string {
-  const ours = results.filter((r) => r.contender === 'ours');
-  const big = ours.find((r) => r.players >= GOALS.players);
-  const maxP99 = (pick: (r: RunResult) => number) => (ours.length ? Math.max(...ours.map(pick)) : Number.NaN);
-  const ratios = (pick: Pick) =>
-    ours.flatMap((o) => {
+interface GoalFigure {
+  measured: string;
+  ok: boolean | null;
+}
+
+/** The issue's goals for one Node contender, worst case over the fleet sizes it ran. */
+function goalFigures(results: RunResult[], contender: ContenderName): GoalFigure[] {
+  const runs = results.filter((r) => r.contender === contender);
+  const big = runs.find((r) => r.players >= GOALS.players);
+  const maxOf = (pick: Pick) => (runs.length ? Math.max(...runs.map(pick)) : Number.NaN);
+  const worstRatio = (pick: Pick) => {
+    const values = runs.flatMap((o) => {
       const m = find(results, 'mosquitto', o.players);
       return m ? [pick(o) / pick(m)] : [];
     });
-  const worst = (values: number[]) => (values.length ? Math.min(...values) : Number.NaN);
-  const largest = ours.at(-1);
-  const fanP99 = maxP99((r) => r.fanoutPaced.latency.p99);
-  const rrP99 = maxP99((r) => r.rr.latency.p99);
-  const fanRatio = worst(ratios((r) => r.fanoutBurst.perSec));
-  const rrRatio = worst(ratios((r) => r.rr.perSec));
-  const connRatio = worst(ratios((r) => r.connect.perSec));
-  const bytes = largest ? largest.memory.perConnectionKb * 1024 : Number.NaN;
+    return values.length ? Math.min(...values) : Number.NaN;
+  };
   const known = (v: number, ok: boolean) => (Number.isFinite(v) ? ok : null);
+  const largest = runs.at(-1);
+  const bytes = largest ? largest.memory.perConnectionKb * 1024 : Number.NaN;
+  const fanP99 = maxOf((r) => r.fanoutPaced.latency.p99);
+  const rrP99 = maxOf((r) => r.rr.latency.p99);
+  const throughput = (pick: Pick, unit: string): GoalFigure => {
+    const v = worstRatio(pick);
+    return { measured: `${fixed(2)(v)}× Mosquitto's ${unit}`, ok: known(v, v >= GOALS.throughputRatio) };
+  };
   return [
-    '| Goal | Measured (ours, worst case over the fleet sizes) | Result |',
-    '|---|---|---|',
-    `| 10,000 simultaneously connected mTLS players | ${big ? `${big.connect.ready.toLocaleString('en-US')} connected, ${big.dropped} dropped` : 'fleet of 10,000 not run'} | ${verdict(big ? big.connect.ready >= GOALS.players && big.dropped === 0 : null)} |`,
-    `| Memory per idle connection ≤ 30 KB (30,000 bytes) | ${Number.isFinite(bytes) ? `${Math.round(bytes).toLocaleString('en-US')} bytes at ${largest?.players.toLocaleString('en-US')} players` : 'n/a'} | ${verdict(known(bytes, bytes <= GOALS.bytesPerConnection))} |`,
-    `| Fan-out p99 ≤ 50 ms (paced round) | ${fixed(1)(fanP99)} ms | ${verdict(known(fanP99, fanP99 <= GOALS.p99Ms))} |`,
-    `| Request→response p99 ≤ 50 ms | ${fixed(1)(rrP99)} ms | ${verdict(known(rrP99, rrP99 <= GOALS.p99Ms))} |`,
-    `| Fan-out throughput not below Mosquitto's | ${fixed(2)(fanRatio)}× Mosquitto's msg/s | ${verdict(known(fanRatio, fanRatio >= GOALS.throughputRatio))} |`,
-    `| Request throughput not below Mosquitto's | ${fixed(2)(rrRatio)}× Mosquitto's answers/s | ${verdict(known(rrRatio, rrRatio >= GOALS.throughputRatio))} |`,
-    `| Connect rate not below Mosquitto's | ${fixed(2)(connRatio)}× Mosquitto's connects/s | ${verdict(known(connRatio, connRatio >= GOALS.throughputRatio))} |`,
+    {
+      measured: big ? `${big.connect.ready.toLocaleString('en-US')} connected, ${big.dropped} dropped` : 'fleet of 10,000 not run',
+      ok: big ? big.connect.ready >= GOALS.players && big.dropped === 0 : null,
+    },
+    {
+      measured: Number.isFinite(bytes) ? `${Math.round(bytes).toLocaleString('en-US')} bytes at ${largest?.players.toLocaleString('en-US')} players` : 'n/a',
+      ok: known(bytes, bytes <= GOALS.bytesPerConnection),
+    },
+    { measured: `${fixed(1)(fanP99)} ms`, ok: known(fanP99, fanP99 <= GOALS.p99Ms) },
+    { measured: `${fixed(1)(rrP99)} ms`, ok: known(rrP99, rrP99 <= GOALS.p99Ms) },
+    throughput((r) => r.fanoutBurst.perSec, 'msg/s'),
+    throughput((r) => r.rr.perSec, 'answers/s'),
+    throughput((r) => r.connect.perSec, 'connects/s'),
+  ];
+}
+
+const GOAL_NAMES = [
+  '10,000 simultaneously connected mTLS players',
+  'Memory per idle connection ≤ 30 KB (30,000 bytes)',
+  'Fan-out p99 ≤ 50 ms (paced round)',
+  'Request→response p99 ≤ 50 ms',
+  "Fan-out throughput not below Mosquitto's",
+  "Request throughput not below Mosquitto's",
+  "Connect rate not below Mosquitto's",
+];
+
+/** The goals for ours, and the same figures for bare Aedes: what the fixed stack allows at best. */
+export function goalTable(results: RunResult[]): string {
+  const ours = goalFigures(results, 'ours');
+  const aedes = goalFigures(results, 'aedes');
+  return [
+    '| Goal | Ours (worst case over the fleet sizes) | Result | Bare Aedes, same Node TLS | Result |',
+    '|---|---|---|---|---|',
+    ...GOAL_NAMES.map((goal, i) => `| ${goal} | ${ours[i]!.measured} | ${verdict(ours[i]!.ok)} | ${aedes[i]!.measured} | ${verdict(aedes[i]!.ok)} |`),
   ].join('\n');
 }

@@ -35,7 +35,7 @@ export function machineInfo(command: string, startedAt: Date, loadStart: string)
 
 /** This benchmark's section of RESULTS.md: context, how the run was set up, the tables and the goals. */
 export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: RunResult[]): string {
-  return `## Broker: ours vs Mosquitto on the same mTLS fleet workload
+  return `## Broker: ours vs bare Aedes vs Mosquitto on the same mTLS fleet workload
 
 * Date: ${info.date} (run took ${info.durationMin.toFixed(1)} min)
 * Command: \`${info.command}\`
@@ -52,6 +52,11 @@ export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: 
   minute, 10,000 connections), real mTLS, a PostgreSQL access check on every CONNECT and every device
   publish appended to the Redis inbox stream. Requests are answered by a real api process
   (\`api/src/server.ts\`, device-inbox consumer + device-requests \`echo\` handler).
+* **Bare Aedes** (the floor of the fixed stack): Aedes with its default options
+  (bench/src/broker/bare-aedes-process.ts) on a Node \`tls.createServer\` with the same CA, certificate,
+  CRL and TLS settings as ours, and nothing else of ours: no access check, ACL, limits, inbox or logs.
+  Requests are answered by the same minimal echo client as Mosquitto's. What this contender cannot
+  reach relative to Mosquitto, no hook or handler of ours can win back.
 * **Mosquitto**: Debian's \`/usr/sbin/mosquitto\` with the same CA, server certificate and CRL,
   \`require_certificate true\`, \`use_identity_as_username true\`, \`tls_version tlsv1.2\`, and an ACL
   of \`pattern\` rules equivalent to PROTOCOL.md §4; a password-protected loopback listener for the
@@ -69,7 +74,7 @@ export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: 
   ${opts.fanoutRate} commands/s for latency. Latency = receipt on the device − send time.
 * Phase 3: devices publish \`echo\` requests at ${opts.rrRate}/s for ${opts.rrSeconds} s (open loop, spread
   over the fleet so no player exceeds the 10/min echo limit) and wait for \`response/{id}\`.
-* ↑ = higher is better, ↓ = lower is better. Ratios are ours / Mosquitto.
+* ↑ = higher is better, ↓ = lower is better. Ratios are to Mosquitto's figure.
 
 ${metricTables(results)}
 ### Goals
@@ -80,7 +85,7 @@ ${goalTable(results)}
 
 ${marginalMemory(results)}
 
-### Our broker's memory per connection, broken down (diagnostic)
+### The Node brokers' memory per connection, broken down (diagnostic)
 
 ${memoryBreakdown(results)}
 

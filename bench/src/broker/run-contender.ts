@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Contender, type ContenderName, type MemoryDetail, startMosquitto, startOurs } from './contenders.ts';
+import { type Contender, type ContenderName, type MemoryDetail, startContender } from './contenders.ts';
 import { DeviceFleet } from './device-fleet.ts';
 import { type RequestStages, requestStages } from './inbox-stages.ts';
 import type { ConnectResult, FanoutSendResult, RrResult } from './messages.ts';
@@ -69,7 +69,7 @@ export async function runContender(name: ContenderName, players: number, opts: B
   const dir = path.join(services.runDir, `${name}-${players}`);
   const tag = `[${name} N=${players}]`;
   const ctx = { services, dir, profileDir: opts.profileDir };
-  const contender = name === 'ours' ? await startOurs(ctx) : await startMosquitto(ctx);
+  const contender = await startContender(name, ctx);
   let fleet: DeviceFleet | undefined;
   let publisher: RpcChild | undefined;
   let responder: ChildHandle | undefined;
