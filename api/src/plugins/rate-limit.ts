@@ -20,9 +20,9 @@ export const RATE_LIMITS = {
   // Views and impressions from the web, per IP: each one is a database write, and a visitor's view
   // is keyed by IP and user agent, so without a cap one client could mint views by varying the latter.
   view: { points: 120, duration: 60 },
-  uploadNewcomer: { points: 4, duration: 3600 },
-  uploadRegular: { points: 16, duration: 3600 },
-  uploadVeteran: { points: 64, duration: 3600 },
+  // One hourly counter per member for every reputation tier (its allowance is passed per call, see
+  // posts/service.ts uploadAllowanceFor), so crossing a tier mid-hour keeps the hour's count.
+  upload: { points: 64, duration: 3600 },
   playerProvision: { points: 10, duration: 3600 },
   playerCredentials: { points: 30, duration: 60 },
   deviceRead: { points: 60, duration: 60 },
@@ -37,8 +37,11 @@ export type RateLimitName = keyof typeof RATE_LIMITS;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Consumes one point of `name` for `key`; throws 429 `rate_limited` with Retry-After when spent. */
-    consumeRateLimit: (name: RateLimitName, key: string, points?: number) => Promise<void>;
+    /**
+     * Consumes `points` (default 1) of `name` for `key`; throws 429 `rate_limited` with Retry-After
+     * when spent. `allowance` lowers the window's cap for this caller below the table's `points`.
+     */
+    consumeRateLimit: (name: RateLimitName, key: string, points?: number, allowance?: number) => Promise<void>;
     /** preHandler factory keyed by the client IP (behind Caddy, from X-Forwarded-For). */
     rateLimitByIp: (name: RateLimitName) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
@@ -55,13 +58,16 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance) => {
     return l;
   };
 
-  app.decorate('consumeRateLimit', async (name: RateLimitName, key: string, points = 1) => {
+  app.decorate('consumeRateLimit', async (name: RateLimitName, key: string, points = 1, allowance?: number) => {
+    let res: RateLimiterRes;
     try {
-      await limiter(name).consume(key, points);
+      res = await limiter(name).consume(key, points);
     } catch (err) {
       if (err instanceof RateLimiterRes) throw errors.rateLimited(err.msBeforeNext / 1000);
       throw err;
     }
+    // Refused attempts stay counted, as they do above the table's cap.
+    if (allowance !== undefined && res.consumedPoints > allowance) throw errors.rateLimited(res.msBeforeNext / 1000);
   });
   app.decorate('rateLimitByIp', (name: RateLimitName) => async (req: FastifyRequest) => {
     await app.consumeRateLimit(name, req.ip);

@@ -6,7 +6,7 @@ import { storageShard } from '@makapix/vault';
 import type { FastifyInstance } from 'fastify';
 import { AppError, errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
-import type { RateLimitName } from '../../plugins/rate-limit.ts';
+import { RATE_LIMITS } from '../../plugins/rate-limit.ts';
 import { removeIncoming, writeIncoming } from './incoming.ts';
 import { splitHashtagField, uploadFieldsSchema, type PostPatch } from './input.ts';
 import type { UploadForm } from './multipart.ts';
@@ -23,10 +23,11 @@ export interface PostsContext {
 export const utcDay = (at = new Date()): string => at.toISOString().slice(0, 10);
 
 /** SPEC.md §2: uploads per member per hour by reputation: 4 (<100), 16 (100–499), 64 (≥500). */
-export function uploadLimitFor(reputation: number): RateLimitName {
-  if (reputation >= 500) return 'uploadVeteran';
-  if (reputation >= 100) return 'uploadRegular';
-  return 'uploadNewcomer';
+export function uploadAllowanceFor(reputation: number): number {
+  if (reputation >= 500) return RATE_LIMITS.upload.points; // 64: the shared counter's own cap
+
+  if (reputation >= 100) return 16;
+  return 4;
 }
 
 /**
@@ -36,7 +37,7 @@ export function uploadLimitFor(reputation: number): RateLimitName {
 export async function chargeUpload(ctx: PostsContext, user: AuthUser): Promise<repo.Uploader> {
   const uploader = await repo.findUploader(ctx.app.db, user.id);
   if (!uploader) throw errors.unauthorized('This account no longer exists', 'account_inactive');
-  await ctx.app.consumeRateLimit(uploadLimitFor(uploader.reputation), String(uploader.id));
+  await ctx.app.consumeRateLimit('upload', String(uploader.id), 1, uploadAllowanceFor(uploader.reputation));
   return uploader;
 }
 

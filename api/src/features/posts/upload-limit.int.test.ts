@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makePng } from '../../../test/fixtures/artwork-images.ts';
 import { createArtist, uploadArtwork } from '../../../test/fixtures/posting.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
-import { RATE_LIMITS } from '../../plugins/rate-limit.ts';
+import { users } from '@makapix/db';
+import { eq } from 'drizzle-orm';
 import type { TestMember } from '../../../test/fixtures/accounts.ts';
-import { uploadLimitFor } from './service.ts';
+import { uploadAllowanceFor } from './service.ts';
 
 describe('upload rate limit (SPEC.md §2: 4 / 16 / 64 per hour by reputation)', () => {
   let t: TestApp;
@@ -26,22 +27,7 @@ describe('upload rate limit (SPEC.md §2: 4 / 16 / 64 per hour by reputation)', 
   };
 
   it('picks the allowance by reputation, at the tier edges', () => {
-    const allowance = (reputation: number) => {
-      const limit = RATE_LIMITS[uploadLimitFor(reputation)];
-      return { points: limit.points, duration: limit.duration };
-    };
-    expect([0, 99].map(allowance)).toEqual([
-      { points: 4, duration: 3600 },
-      { points: 4, duration: 3600 },
-    ]);
-    expect([100, 499].map(allowance)).toEqual([
-      { points: 16, duration: 3600 },
-      { points: 16, duration: 3600 },
-    ]);
-    expect([500, 100_000].map(allowance)).toEqual([
-      { points: 64, duration: 3600 },
-      { points: 64, duration: 3600 },
-    ]);
+    expect([0, 99, 100, 499, 500, 100_000].map(uploadAllowanceFor)).toEqual([4, 4, 16, 16, 64, 64]);
   });
 
   for (const [reputation, allowed] of [
@@ -60,6 +46,15 @@ describe('upload rate limit (SPEC.md §2: 4 / 16 / 64 per hour by reputation)', 
       expect(retryAfter).toBeLessThanOrEqual(3600);
     }, 60_000);
   }
+
+  it('keeps the hour\'s count when a member reaches a higher tier mid-hour: 16 in all, not 4 + 16', async () => {
+    const artist = await createArtist(t, { reputation: 0, trusted: true });
+    expect((await uploadUntilRefused(artist, 5)).accepted).toBe(4);
+    await t.app.db.update(users).set({ reputation: 100 }).where(eq(users.id, artist.id));
+    const { accepted, refusal } = await uploadUntilRefused(artist, 17);
+    expect(accepted).toBe(11); // 16 an hour, minus the 4 uploads and the 1 refused attempt already counted
+    expect(refusal.statusCode).toBe(429);
+  }, 60_000);
 
   it('counts per member: another newcomer still has all four', async () => {
     const [first, second] = await Promise.all([createArtist(t, { reputation: 0 }), createArtist(t, { reputation: 0 })]);
