@@ -15,6 +15,9 @@ let queues: JobQueues;
 const sink = new MailSinkClient(inject('mailApiUrl'));
 const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms);
+/** A time yesterday (UTC), `ms` before today's 00:00 UTC: the day a run today covers. */
+const todayStart = () => Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR;
+const beforeToday = (ms: number) => new Date(todayStart() - ms);
 
 beforeAll(async () => {
   env = await createTestEnv();
@@ -56,15 +59,17 @@ async function settled(): Promise<number> {
 }
 
 describe('notification-digest (SPEC.md §6 send-email "notifications digest")', () => {
-  it('mails each due member one digest a day, and nobody else', async () => {
+  it('mails each due member one digest of yesterday (UTC), and nobody else', async () => {
     const fan = await member();
     const ann = await member();
-    const annIds = [await notify(ann, fan, ago(2 * HOUR)), await notify(ann, fan, ago(20 * HOUR))];
-    await notify(ann, fan, ago(HOUR), true);
-    await notify(ann, fan, ago(30 * HOUR));
+    const annIds = [await notify(ann, fan, beforeToday(2 * HOUR)), await notify(ann, fan, beforeToday(20 * HOUR))];
+    await notify(ann, fan, beforeToday(HOUR), true);
+    // The day before yesterday, and today (tomorrow's digest): not in this one.
+    await notify(ann, fan, beforeToday(30 * HOUR));
+    await notify(ann, fan, new Date());
     // A ban that is over no longer counts.
     const bob = await member({ bannedUntil: ago(HOUR) });
-    const bobIds = [await notify(bob, fan, ago(60_000))];
+    const bobIds = [await notify(bob, fan, beforeToday(60_000))];
     const left = [
       await member({ emailDigest: false }),
       await member({ bannedUntil: new Date(Date.now() + 24 * HOUR) }),
@@ -73,15 +78,15 @@ describe('notification-digest (SPEC.md §6 send-email "notifications digest")', 
       await member({ deletedAt: ago(HOUR) }),
       await member({ deactivatedAt: ago(HOUR) }),
     ];
-    for (const m of left) await notify(m, fan, ago(HOUR));
-    // Unread but too old, and recent but already read: nothing new to tell.
+    for (const m of left) await notify(m, fan, beforeToday(HOUR));
+    // Unread but too old, and yesterday's but already read: nothing new to tell.
     const quiet = await member();
-    await notify(quiet, fan, ago(26 * HOUR));
-    await notify(quiet, fan, ago(HOUR), true);
+    await notify(quiet, fan, beforeToday(26 * HOUR));
+    await notify(quiet, fan, beforeToday(HOUR), true);
     const completedBefore = await settled();
 
     const first = await notificationDigestJob.handle({}, jobContext(env.services));
-    const utcDate = new Date().toISOString().slice(0, 10);
+    const utcDate = beforeToday(1).toISOString().slice(0, 10);
     expect(first).toEqual({ members: 2, utcDate });
     const annMail = await sink.waitFor(ann.email);
     expect(annMail.subject).toBe('2 new notifications on Makapix Club');
@@ -92,7 +97,7 @@ describe('notification-digest (SPEC.md §6 send-email "notifications digest")', 
     expect((await queues.queue('email').getJob(jobIds.notificationDigest(bob.id, utcDate)))?.data.notificationIds).toEqual(bobIds);
     expect(await settled()).toBe(completedBefore + 2);
 
-    // The same day again: the job ids already exist, so nothing is queued or sent.
+    // Another run today (a retry, a restarted worker): same day covered, same job ids, nothing sent.
     expect(await notificationDigestJob.handle({}, jobContext(env.services))).toEqual({ members: 2, utcDate });
     expect(await settled()).toBe(completedBefore + 2);
     for (const m of [ann, bob]) expect(await sink.list(m.email)).toHaveLength(1);

@@ -85,7 +85,7 @@ export const jobPayloadSchemas = {
   'renew-crl': z.object({ force: z.boolean().default(false) }),
   // Resumable in chunks: a killed worker restarts after the last post it finished.
   'verify-vault': z.object({ afterPostId: z.int().min(0).default(0) }),
-  // SPEC.md §6 send-email "notifications digest": daily, over the unread notifications of the last 24 h.
+  // SPEC.md §6 send-email "notifications digest": daily, over the unread notifications of the previous UTC day.
   'notification-digest': z.object({}),
 } as const satisfies Record<JobName, z.ZodType>;
 

@@ -1,11 +1,11 @@
 import { notifications, users } from '@makapix/db';
 import { DIGEST_MAX_NOTIFICATIONS, jobIds } from '@makapix/protocol';
-import { and, asc, eq, gt, gte, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { JobContext } from '../context.ts';
 import { openQueues } from '../queues.ts';
 import { defineJob } from '../registry.ts';
 
-const WINDOW_MS = 24 * 3600_000;
+const DAY_MS = 24 * 3600_000;
 const BATCH = 500;
 /**
  * Kept past the rest of the UTC day (the queue's default trims completed jobs by count too), so the
@@ -22,9 +22,9 @@ interface DigestRecipient {
 
 /**
  * Members due a digest, in id order after `afterUserId`: verified, not deleted, deactivated or
- * banned (SPEC.md §3), digest left on, with unread notifications created since `since`.
+ * banned (SPEC.md §3), digest left on, with unread notifications created in [from, to).
  */
-async function findDigestRecipients(ctx: JobContext, since: Date, afterUserId: number): Promise<DigestRecipient[]> {
+async function findDigestRecipients(ctx: JobContext, from: Date, to: Date, afterUserId: number): Promise<DigestRecipient[]> {
   const rows = await ctx.db
     .select({
       userId: users.id,
@@ -42,7 +42,8 @@ async function findDigestRecipients(ctx: JobContext, since: Date, afterUserId: n
         isNull(users.deactivatedAt),
         or(isNull(users.bannedUntil), lte(users.bannedUntil, sql`now()`)),
         isNull(notifications.readAt),
-        gte(notifications.createdAt, since),
+        gte(notifications.createdAt, from),
+        lt(notifications.createdAt, to),
       ),
     )
     .groupBy(users.id)
@@ -52,21 +53,23 @@ async function findDigestRecipients(ctx: JobContext, since: Date, afterUserId: n
 }
 
 /**
- * SPEC.md §6 send-email "notifications digest" (daily): one send-email job per member due one. The
- * job id is the member plus the UTC date, so a second run the same day (a retry, a restarted
- * scheduler, a manual run) enqueues nothing new. The mail itself re-reads which notifications are
- * still unread and whether the member still wants it when it is sent (send-email.ts).
+ * SPEC.md §6 send-email "notifications digest" (daily): one send-email job per member due one. A
+ * digest covers one whole UTC day, the one before the run (the schedule fires at 00:00 UTC), and its
+ * job id is the member plus that day. So any other run — a retry, a worker restarted mid-day whose
+ * scheduler fires at once, a manual run — covers the same day with the same ids and enqueues nothing
+ * new: a member never gets two digests with overlapping notifications. The mail itself re-reads which
+ * notifications are still unread and whether the member still wants it when it is sent (send-email.ts).
  */
 export const notificationDigestJob = defineJob('notification-digest', async (_payload, ctx) => {
-  const now = new Date();
-  const utcDate = now.toISOString().slice(0, 10);
-  const since = new Date(now.getTime() - WINDOW_MS);
+  const to = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
+  const from = new Date(to.getTime() - DAY_MS);
+  const utcDate = from.toISOString().slice(0, 10);
   const inboxUrl = `${ctx.config.mail.publicBaseUrl}/notifications`;
   const queues = openQueues(ctx.config.redis.url);
   let members = 0;
   try {
     for (let after = 0; ; ) {
-      const batch = await findDigestRecipients(ctx, since, after);
+      const batch = await findDigestRecipients(ctx, from, to, after);
       if (batch.length === 0) break;
       for (const r of batch) {
         await queues.add(
