@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { createDb } from '@makapix/db';
-import { JOB_QUEUE, JOB_SCHEDULES, type JobName, startHeartbeat } from '@makapix/protocol';
+import { JOB_QUEUE, JOB_SCHEDULES, type JobName, type JobSchedule, startHeartbeat } from '@makapix/protocol';
 import { createVaultStore, describeVaultStore } from '@makapix/vault';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -75,10 +75,11 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 
   const queues = openQueues(config.redis.url);
   if (config.worker.schedulers) {
-    for (const [name, { everyMs }] of Object.entries(JOB_SCHEDULES) as [JobName, { everyMs: number }][]) {
+    for (const [name, schedule] of Object.entries(JOB_SCHEDULES) as [JobName, JobSchedule][]) {
       if (!registry.get(name)) continue;
+      const repeat = 'cronUtc' in schedule ? { pattern: schedule.cronUtc, tz: 'UTC' } : { every: schedule.everyMs };
       // Upserted by name: every worker process may do this at start without creating duplicates.
-      await queues.queue(JOB_QUEUE[name]).upsertJobScheduler(name, { every: everyMs }, {
+      await queues.queue(JOB_QUEUE[name]).upsertJobScheduler(name, repeat, {
         name,
         data: {},
         opts: { attempts: 3, backoff: WORKER_JOB_OPTIONS.backoff, removeOnComplete: 100, removeOnFail: 1000 },

@@ -45,13 +45,16 @@ describe('startWorker (in-process)', () => {
   it('beats the heartbeat and registers the SPEC.md §6 schedules', async () => {
     await until(() => redis.exists(heartbeatKey('worker', 'worker-under-test')), 'heartbeat');
     const schedulers = await queues.queue('maintenance').getJobSchedulers();
-    expect(schedulers.map((s) => [s.name, Number(s.every)]).sort()).toEqual([
+    expect(schedulers.map((s) => [s.name, s.every ? Number(s.every) : `${s.pattern} ${s.tz}`]).sort()).toEqual([
       ['cleanup', 3_600_000],
       ['mark-stale-players-offline', 60_000],
-      ['notification-digest', 86_400_000],
+      ['notification-digest', '0 0 * * * UTC'],
       ['renew-crl', 86_400_000],
       ['verify-vault', 21_600_000],
     ]);
+    // The digest runs when a UTC day has ended, whenever the worker started.
+    const digest = schedulers.find((s) => s.name === 'notification-digest');
+    expect(new Date(Number(digest?.next)).toISOString()).toMatch(/T00:00:00\.000Z$/);
   });
 
   it('processes an enqueued artwork; a second enqueue with the same job id is a no-op', async () => {

@@ -30,14 +30,18 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'notification-digest': 'maintenance',
 };
 
+/** How often a scheduled job runs: every so many ms (from its first run), or a cron pattern in UTC. */
+export type JobSchedule = { everyMs: number } | { cronUtc: string };
+
 /** SPEC.md §6 "When" column for the scheduled jobs. */
-export const JOB_SCHEDULES = {
+export const JOB_SCHEDULES: Partial<Record<JobName, JobSchedule>> = {
   'mark-stale-players-offline': { everyMs: 60_000 },
   cleanup: { everyMs: 60 * 60_000 },
   'renew-crl': { everyMs: 24 * 60 * 60_000 },
   'verify-vault': { everyMs: 6 * 60 * 60_000 },
-  'notification-digest': { everyMs: 24 * 60 * 60_000 },
-} as const satisfies Partial<Record<JobName, { everyMs: number }>>;
+  // At 00:00 UTC: the digest covers the UTC day that just ended (notification-digest.ts).
+  'notification-digest': { cronUtc: '0 0 * * *' },
+};
 
 /** PROTOCOL.md §4: no status for 3 minutes means offline. */
 export const PLAYER_STALE_AFTER_MS = 3 * 60_000;
