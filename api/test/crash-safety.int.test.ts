@@ -83,7 +83,7 @@ beforeAll(async () => {
     DATABASE_URL: t.config.db.url,
     REDIS_URL: t.config.redis.url,
     SMTP_URL: `smtp://127.0.0.1:${inject('smtpPort')}`,
-    VAULT_DIR: t.config.vault.dir,
+    VAULT_DIR: t.vaultDir,
     VAULT_INCOMING_DIR: incomingDir,
     VAULT_MIN_FREE_BYTES: '0',
     CA_CERT_FILE: path.join(caDir, 'ca.pem'),
@@ -139,7 +139,7 @@ describe('crash safety (SPEC.md §6: killing a worker mid-job loses nothing)', (
     });
 
     // An hour later (SPEC.md §6 cleanup), whatever the kill left half-written is swept, nothing else.
-    const vaultDir = t.config.vault.dir;
+    const vaultDir = t.vaultDir;
     const incomingDir = workerEnv.VAULT_INCOMING_DIR as string;
     const anHourAgo = new Date(Date.now() - 2 * HOUR);
     for (const f of (await filesUnder(vaultDir)).filter((f) => path.basename(f).startsWith('.'))) await utimes(path.join(vaultDir, f), anHourAgo, anHourAgo);

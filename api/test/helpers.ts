@@ -8,6 +8,8 @@ import { loadConfig, type ApiConfig } from '../src/config.ts';
 export interface TestApp {
   app: App;
   config: ApiConfig;
+  /** The vault root a worker run by the test writes to (the api itself only reads vault URLs). */
+  vaultDir: string;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export function testEnv(databaseUrl: string, redisUrl: string): Record<string, s
     DATABASE_MIGRATE_ON_START: 'false',
     REDIS_URL: redisUrl,
     VAULT_DIR: path.join(inject('scratchDir'), `vault-${path.basename(databaseUrl)}`),
+    // Uploads must not depend on how full this machine's disk is; the floor has its own test.
+    VAULT_MIN_FREE_BYTES: '0',
     CA_CERT_FILE: path.join(caDir, 'ca.pem'),
     CA_KEY_FILE: path.join(caDir, 'ca-key.pem'),
     CRL_FILE: path.join(caDir, 'crl.pem'),
@@ -42,12 +46,14 @@ export function testEnv(databaseUrl: string, redisUrl: string): Record<string, s
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase(inject('databaseUrl'));
   const redis = await allocateRedisDb(inject('redisUrl'));
-  const config = loadConfig({ ...testEnv(database.url, redis.url), ...env });
+  const merged = { ...testEnv(database.url, redis.url), ...env };
+  const config = loadConfig(merged);
   const app = await buildApp(config);
   await app.ready();
   return {
     app,
     config,
+    vaultDir: merged.VAULT_DIR!,
     close: async () => {
       await app.close();
       await redis.flush();

@@ -117,7 +117,6 @@ async function startApiResponder(ctx: ContenderContext, service: ServiceConnectA
       CA_CERT_FILE: services.ca.caCert,
       CA_KEY_FILE: services.ca.caKey,
       CRL_FILE: services.ca.crl,
-      VAULT_DIR: path.join(ctx.dir, 'vault'),
       VAULT_INCOMING_DIR: path.join(ctx.dir, 'incoming'),
       VAULT_MIN_FREE_BYTES: '0',
       DEVICE_INBOX_ENABLED: 'true',

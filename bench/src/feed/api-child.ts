@@ -40,7 +40,6 @@ const config = loadConfig({
   JWT_SECRET: secret(),
   BROKER_SERVICE_PASSWORD: secret(),
   KEY_ENCRYPTION_SECRET: secret(),
-  VAULT_DIR: path.join(args.runDir, 'vault'),
   VAULT_INCOMING_DIR: path.join(args.runDir, 'incoming'),
   CA_CERT_FILE: path.join(args.runDir, 'ca', 'ca.pem'),
   CA_KEY_FILE: path.join(args.runDir, 'ca', 'ca-key.pem'),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { incomingTempFileName, incomingUploadFileName } from '@makapix/protocol';
+import { AppError } from '../../errors.ts';
 
 /**
  * The hand-over of an uploaded original to the worker's `process-artwork` job (the contract is in
@@ -12,13 +13,26 @@ export function incomingPath(incomingDir: string, storageKey: string): string {
   return path.join(incomingDir, incomingUploadFileName(storageKey));
 }
 
+export interface IncomingDir {
+  incomingDir: string;
+  /** Writes that would leave less free space than this on the directory's disk are refused. */
+  minFreeBytes: number;
+}
+
 /**
  * Atomic like every vault write (SPEC.md §2): a temp file in the same directory, fsync, rename.
- * The worker therefore never sees a half-written upload under the final name.
+ * The worker therefore never sees a half-written upload under the final name. A full disk is
+ * refused up front (507 `storage_full`) rather than met halfway through the write; the worker's
+ * vault writes keep the same floor.
  */
-export async function writeIncoming(incomingDir: string, storageKey: string, bytes: Uint8Array): Promise<string> {
+export async function writeIncoming(dir: IncomingDir, storageKey: string, bytes: Uint8Array): Promise<string> {
+  const { incomingDir } = dir;
   const finalPath = incomingPath(incomingDir, storageKey);
   await mkdir(incomingDir, { recursive: true });
+  const disk = await statfs(incomingDir);
+  if (disk.bavail * disk.bsize - bytes.byteLength < dir.minFreeBytes) {
+    throw new AppError(507, 'storage_full', 'The server has no room for new uploads right now; try again later');
+  }
   // Named by the protocol so the worker's cleanup can remove what a crash here leaves (SPEC.md §6).
   const tempPath = path.join(incomingDir, incomingTempFileName(storageKey, randomBytes(6).toString('hex')));
   const handle = await open(tempPath, 'wx', 0o640);

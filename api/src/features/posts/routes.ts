@@ -10,12 +10,12 @@ import { postDetailSchema } from './present.ts';
 import * as service from './service.ts';
 
 export interface PostRoutesOptions {
-  vault: { incomingDir: string; publicBaseUrl: string };
+  vault: service.PostsContext['vault'];
 }
 
 export const sqidParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
 const errorResponses = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
-const uploadErrorResponses = { ...errorResponses, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema };
+const uploadErrorResponses = { ...errorResponses, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema, 507: errorBodySchema };
 const uploadDescription =
   `multipart/form-data: \`file\` (PNG, GIF, WebP or BMP, ≤${MAX_UPLOAD_BYTES} bytes, SPEC.md §2), ` +
   '`title` (1–128 chars), `description` (≤5000), `hashtags` (repeat the field or separate with spaces/commas).';

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError, errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
 import { RATE_LIMITS } from '../../plugins/rate-limit.ts';
-import { removeIncoming, writeIncoming } from './incoming.ts';
+import { type IncomingDir, removeIncoming, writeIncoming } from './incoming.ts';
 import { splitHashtagField, uploadFieldsSchema, type PostPatch } from './input.ts';
 import type { UploadForm } from './multipart.ts';
 import { toPostDetail, type DetailRow, type PostDetail } from './present.ts';
@@ -16,7 +16,7 @@ import type { Viewer } from './visibility.ts';
 
 export interface PostsContext {
   app: Pick<FastifyInstance, 'db' | 'publicId' | 'enqueue' | 'consumeRateLimit' | 'log'>;
-  vault: { incomingDir: string; publicBaseUrl: string };
+  vault: IncomingDir & { publicBaseUrl: string };
 }
 
 /** The UTC calendar day (SPEC.md §4 counts views per UTC day). */
@@ -25,7 +25,6 @@ export const utcDay = (at = new Date()): string => at.toISOString().slice(0, 10)
 /** SPEC.md §2: uploads per member per hour by reputation: 4 (<100), 16 (100–499), 64 (≥500). */
 export function uploadAllowanceFor(reputation: number): number {
   if (reputation >= 500) return RATE_LIMITS.upload.points; // 64: the shared counter's own cap
-
   if (reputation >= 100) return 16;
   return 4;
 }
@@ -97,7 +96,7 @@ export async function createPost(ctx: PostsContext, viewer: Viewer, uploader: re
   const { header, sha256, bytes } = await vetImage(ctx, form.file);
   const { db } = ctx.app;
   const storageKey = randomUUID();
-  await writeIncoming(ctx.vault.incomingDir, storageKey, bytes);
+  await writeIncoming(ctx.vault, storageKey, bytes);
 
   // SPEC.md §1: trusted members (and moderators, who approve posts anyway) skip the approval queue.
   const autoApproved = uploader.trusted || uploader.role !== 'member';
@@ -203,7 +202,7 @@ export async function replaceImage(ctx: PostsContext, viewer: Viewer, row: Detai
   if (form.fields.size > 0) throw errors.validation([...form.fields.keys()].map((path) => ({ path, message: 'only `file` is accepted here' })));
   const { bytes } = await vetImage(ctx, form.file);
   const pendingKey = randomUUID();
-  await writeIncoming(ctx.vault.incomingDir, pendingKey, bytes);
+  await writeIncoming(ctx.vault, pendingKey, bytes);
   if (!(await repo.claimReplacement(ctx.app.db, row.id, pendingKey))) {
     await removeIncoming(ctx.vault.incomingDir, pendingKey);
     throw notReplaceable();

@@ -68,7 +68,7 @@ describe('POST /api/v1/posts', () => {
       expect(post.files.renditions.map((r: { format: string }) => r.format)).toEqual(c.renditions);
       for (const r of post.files.renditions) expect(r.url).toBe(artUrl(base, key, r.format));
       // The page lists exactly the files the worker wrote under the canonical shard.
-      const shardDir = path.dirname(path.join(t.config.vault.dir, canonicalPath(key, 'png')));
+      const shardDir = path.dirname(path.join(t.vaultDir, canonicalPath(key, 'png')));
       const onDisk = (await readdir(shardDir)).filter((f) => f.startsWith(key)).sort();
       const listed = [...post.files.renditions.map((r: { format: string }) => `${key}.${r.format}`), path.basename(upscaledPath(key))].sort();
       expect(onDisk).toEqual(listed);
@@ -207,6 +207,22 @@ describe('POST /api/v1/posts', () => {
     const left = await readdir(t.config.vault.incomingDir);
     const known = new Set((await t.app.db.select({ key: posts.storageKey }).from(posts)).map((r) => incomingUploadFileName(r.key!)));
     expect(left.filter((f) => !known.has(f))).toEqual([]);
+  });
+
+  it('refuses an upload with 507 storage_full when the disk is under the free-space floor, keeping nothing', async () => {
+    const incomingDir = path.join(inject('scratchDir'), `incoming-full-${process.pid}-${Date.now()}`);
+    // A floor no disk can clear stands in for a full disk.
+    const full = await createTestApp({ VAULT_INCOMING_DIR: incomingDir, VAULT_MIN_FREE_BYTES: String(2 ** 52) });
+    try {
+      const artist = await createArtist(full);
+      const res = await uploadArtwork(full, artist, await makePng());
+      expect(res.statusCode, res.body).toBe(507);
+      expect(res.json().error.code).toBe('storage_full');
+      expect(await full.app.db.select({ id: posts.id }).from(posts).where(eq(posts.ownerId, artist.id))).toEqual([]);
+      expect(await readdir(incomingDir)).toEqual([]);
+    } finally {
+      await full.close();
+    }
   });
 
   it('marks the post failed (visible only to its artist, with the reason) when the worker refuses it', async () => {
