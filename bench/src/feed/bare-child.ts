@@ -13,7 +13,7 @@ import { serveChild } from './children.ts';
  * - `stringify`: the same object serialized per request by Fastify's default (JSON.stringify);
  * - `zod`: the api's response serializer — fastify-type-provider-zod's serializerCompiler is
  *   `JSON.stringify(safeEncode(schema, data))` over the route's `listSchema(postSummarySchema)`;
- * - `sql`: static bytes after running the api's two captured queries (feed page, owner handles)
+ * - `sql`: static bytes after running the api's captured queries (the feed page, owners joined in)
  *   through a pg pool of the api's default size.
  */
 

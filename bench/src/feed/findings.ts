@@ -67,7 +67,7 @@ export function findingsOf(x: FindingInput): string[] {
     const execution = x.explain.reduce((s, e) => s + e.executionMs, 0);
     const maxRate = (1000 * x.nproc) / (pg + ref.cpuMsPerRequest.server + ref.cpuMsPerRequest.loadGenerator);
     out.push(
-      `Even without the api's code, the two queries alone (ladder rung 4: static bytes after the same SQL through pg) reach ${sql.run.reqPerSec.toFixed(0)} req/s = ${pct(sql.run.reqPerSec, ref.reqPerSec)} of the reference: ` +
+      `Even without the api's code, the api's SQL alone (ladder rung 4: static bytes after the same SQL through pg) reach ${sql.run.reqPerSec.toFixed(0)} req/s = ${pct(sql.run.reqPerSec, ref.reqPerSec)} of the reference: ` +
         `PostgreSQL spends ${f(pg, 3)} ms of CPU per request (EXPLAIN ANALYZE: planning ${f(planning, 3)} ms + execution ${f(execution, 3)} ms for both; drizzle sends unnamed statements, so every request parses and plans again). ` +
         `With all ${x.nproc} cores given to PostgreSQL and the reference's own costs, that caps any design that queries per request at ≈ ${maxRate.toFixed(0)} req/s = ${pct(maxRate, ref.reqPerSec)} of the reference` +
         (maxRate < THROUGHPUT_GOAL * ref.reqPerSec ? `: the ${THROUGHPUT_GOAL * 100} % goal cannot be met on this machine without answering from a cache.` : '.'),
@@ -87,11 +87,11 @@ export function findingsOf(x: FindingInput): string[] {
       `so a p99 ≤ ${P99_GOAL_MS} ms at ${x.connections} connections needs more than ${needed.toFixed(0)} req/s, i.e. at most ${f((1000 * x.nproc) / needed, 2)} ms of CPU per request over everything on ${x.nproc} cores.`,
   );
   const step = (key: MicroStep['key']) => x.steps.find((s) => s.key === key);
-  const [service, feedQuery, handlesQuery, present, sqids, serializer] = (['service', 'feedQuery', 'handlesQuery', 'present', 'sqids', 'serializer'] as const).map(step);
-  if (service && feedQuery && handlesQuery && present && sqids && serializer) {
+  const [service, feedQuery, present, sqids, serializer] = (['service', 'feedQuery', 'present', 'sqids', 'serializer'] as const).map(step);
+  if (service && feedQuery && present && sqids && serializer) {
     out.push(
       `Alone and one at a time, the feed service costs ${f(service.cpuMs, 2)} ms of Node CPU per request (${f(service.wallMs, 2)} ms wall), before any HTTP: ` +
-        `the two queries through drizzle and pg ${f(feedQuery.cpuMs + handlesQuery.cpuMs, 2)} ms (feed page ${f(feedQuery.cpuMs, 2)}, owner handles ${f(handlesQuery.cpuMs, 2)}; the same SQL through bare pg costs the rung-4 server ${f(sql?.run.cpuMsPerRequest.server ?? Number.NaN, 2)} ms in all), ` +
+        `the feed query (owners joined in) through drizzle and pg ${f(feedQuery.cpuMs, 2)} ms (the same SQL through bare pg costs the rung-4 server ${f(sql?.run.cpuMsPerRequest.server ?? Number.NaN, 2)} ms in all), ` +
         `presenting the ${x.limit} rows ${f(present.cpuMs, 2)} ms, of which ${f(sqids.cpuMs, 2)} ms are the ${2 * x.limit} sqids encodes (${f((1000 * sqids.cpuMs) / (2 * x.limit), 1)} µs each), and the zod serializer ${f(serializer.cpuMs, 2)} ms. ` +
         (uncached
           ? `For comparison, under load the uncached api process used ${f(uncached.cpuMsPerRequest.server, 2)} ms of CPU per request in all (Fastify, its hooks, garbage collection and V8's helper threads included).`

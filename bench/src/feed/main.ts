@@ -88,7 +88,7 @@ async function run(): Promise<void> {
     const rungs = [
       ['stringify', '2. + build the JSON per request (JSON.stringify of the same object)'],
       ['zod', "3. + the api's response serializer (zod safeEncode of listSchema(postSummarySchema))"],
-      ['sql', "4. static bytes + the api's two SQL queries per request (pg pool of 10)"],
+      ['sql', "4. static bytes + the api's SQL per request (pg pool of 10)"],
     ] as const;
     for (const [mode, rung] of rungs) {
       const server = await startBare(ctx, mode, body, samples);

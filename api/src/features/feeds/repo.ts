@@ -1,11 +1,11 @@
 import { type Database, follows, posts, users } from '@makapix/db';
 import { and, arrayContains, desc, eq, inArray, isNull, lt, type SQL } from 'drizzle-orm';
-import type { SummaryRow } from '../posts/present.ts';
-import { summaryColumns } from '../posts/repo.ts';
+import type { ListRow } from '../posts/present.ts';
+import { listColumns } from '../posts/repo.ts';
 import { inPromoted, inPublicFeeds, onProfile, type Viewer } from '../posts/visibility.ts';
 
-// Feed queries: one keyset query over posts (newest first by id) whose condition composes the
-// visibility rules, then one batched owner lookup. No per-row queries.
+// Feed queries: one keyset query over posts (newest first by id), joined to each owner's handle,
+// whose condition composes the visibility rules. One round trip per page, no per-row queries.
 
 export interface Page {
   /** Exclusive upper bound from the cursor; null for the first page. */
@@ -14,10 +14,11 @@ export interface Page {
 }
 
 /** Fetches `limit + 1` rows so `pageOf` can tell whether a next page exists. */
-async function listArtworks(db: Database, condition: SQL, page: Page): Promise<SummaryRow[]> {
+async function listArtworks(db: Database, condition: SQL, page: Page): Promise<ListRow[]> {
   return db
-    .select(summaryColumns)
+    .select(listColumns)
     .from(posts)
+    .innerJoin(users, eq(users.id, posts.ownerId))
     .where(and(eq(posts.kind, 'artwork'), condition, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
     .orderBy(desc(posts.id))
     .limit(page.limit + 1);
@@ -37,14 +38,6 @@ export function followingPosts(db: Database, viewer: Viewer & { userId: number }
 }
 
 export const profilePosts = (db: Database, viewer: Viewer, ownerId: number, page: Page) => listArtworks(db, onProfile(viewer, ownerId), page);
-
-/** The one batched owner lookup of a page. */
-export async function handlesOf(db: Database, ownerIds: readonly number[]): Promise<Map<number, string>> {
-  const ids = [...new Set(ownerIds)];
-  if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: users.id, handle: users.handle }).from(users).where(inArray(users.id, ids));
-  return new Map(rows.map((r) => [r.id, r.handle]));
-}
 
 /** A profile exists while its account is not deleted (visibility of its posts is onProfile's job). */
 export async function findProfileUser(db: Database, userId: number): Promise<{ id: number } | null> {

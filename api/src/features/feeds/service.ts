@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { normalizeHashtag } from '../posts/input.ts';
-import { toPostSummary, type PostSummary, type SummaryRow } from '../posts/present.ts';
+import { type ListRow, toPostSummary, type PostSummary } from '../posts/present.ts';
 import type { Viewer } from '../posts/visibility.ts';
 import * as repo from './repo.ts';
 
@@ -23,12 +23,11 @@ export function pageFrom(query: ListQuery): repo.Page {
   return { beforeId: cursor.id, limit: query.limit };
 }
 
-/** Turns `limit + 1` rows into a page, resolving every owner handle in one query. */
-export async function presentPage(ctx: FeedsContext, rows: SummaryRow[], limit: number): Promise<List<PostSummary>> {
+/** Turns `limit + 1` rows into a page. */
+export function presentPage(ctx: FeedsContext, rows: ListRow[], limit: number): List<PostSummary> {
   const page = pageOf(rows, limit, (last) => encodeCursor({ id: last.id }));
-  const handles = await repo.handlesOf(ctx.app.db, page.items.map((r) => r.ownerId));
   return {
-    items: page.items.map((r) => toPostSummary(r, handles.get(r.ownerId) ?? '', ctx.app.publicId, ctx.vaultBaseUrl)),
+    items: page.items.map((r) => toPostSummary(r, r.ownerHandle, ctx.app.publicId, ctx.vaultBaseUrl)),
     nextCursor: page.nextCursor,
   };
 }

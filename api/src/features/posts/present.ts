@@ -92,8 +92,12 @@ export interface SummaryRow {
   createdAt: Date;
 }
 
-export interface DetailRow extends SummaryRow {
+/** A row of a post list: the summary with its owner's handle (posts/repo.ts listColumns). */
+export interface ListRow extends SummaryRow {
   ownerHandle: string;
+}
+
+export interface DetailRow extends ListRow {
   description: string | null;
   fileBytes: number | null;
   minFrameDurationMs: number | null;

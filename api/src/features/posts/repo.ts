@@ -20,9 +20,11 @@ export const summaryColumns = {
   createdAt: posts.createdAt,
 };
 
+/** A list row with its owner's handle; lists select it by joining `users` on the owner. */
+export const listColumns = { ...summaryColumns, ownerHandle: users.handle };
+
 const detailColumns = {
-  ...summaryColumns,
-  ownerHandle: users.handle,
+  ...listColumns,
   description: posts.description,
   fileBytes: posts.fileBytes,
   minFrameDurationMs: posts.minFrameDurationMs,

@@ -1,7 +1,7 @@
 import { blocks, type Database, posts, users } from '@makapix/db';
 import { and, arrayContains, asc, desc, eq, gt, ilike, isNull, lt, or, sql } from 'drizzle-orm';
-import type { SummaryRow } from '../posts/present.ts';
-import { summaryColumns } from '../posts/repo.ts';
+import type { ListRow } from '../posts/present.ts';
+import { listColumns } from '../posts/repo.ts';
 import { inPublicFeeds, type Viewer } from '../posts/visibility.ts';
 
 // SPEC.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
@@ -18,11 +18,12 @@ export async function searchArtworks(
   viewer: Viewer,
   q: { text: string; hashtag: string },
   page: { beforeId: number | null; limit: number },
-): Promise<SummaryRow[]> {
+): Promise<ListRow[]> {
   const matches = q.hashtag === '' ? ilike(posts.title, containsPattern(q.text)) : or(ilike(posts.title, containsPattern(q.text)), arrayContains(posts.hashtags, [q.hashtag]));
   return db
-    .select(summaryColumns)
+    .select(listColumns)
     .from(posts)
+    .innerJoin(users, eq(users.id, posts.ownerId))
     .where(and(eq(posts.kind, 'artwork'), inPublicFeeds(viewer), matches, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
     .orderBy(desc(posts.id))
     .limit(page.limit + 1);
