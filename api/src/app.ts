@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -35,6 +34,7 @@ import { liveStreamsPlugin } from './plugins/live-streams.ts';
 import { mqttPlugin } from './plugins/mqtt.ts';
 import { queuesPlugin } from './plugins/queues.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { redisPlugin } from './plugins/redis.ts';
 import { sqidsPlugin } from './plugins/sqids.ts';
 
@@ -61,7 +61,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandlerPlugin);
-  await app.register(helmet, {
+  await app.register(securityHeadersPlugin, {
     // The API serves JSON (and the docs page); pages get their own CSP from the web app.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },

@@ -36,7 +36,7 @@ export interface ProfileSummary {
 
 const REPO = /^file:\/\/\/.*?\/(api|bench|packages|vault|worker)\/(src\/)?/;
 
-/** `fastify`, `@fastify/helmet`, `api/features/posts/present.ts`, `node internals`, `(garbage collector)`. */
+/** `fastify`, `@fastify/cors`, `api/features/posts/present.ts`, `node internals`, `(garbage collector)`. */
 function groupOf(frame: CallFrame): string {
   const { url, functionName } = frame;
   if (!url) return functionName.startsWith('(') ? functionName : `native ${functionName}`;
