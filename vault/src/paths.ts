@@ -41,10 +41,21 @@ function digest(storageKey: string): Buffer {
   return createHash('sha256').update(storageKey, 'utf8').digest();
 }
 
+// A feed page builds two URLs per post, each hashing its storage key; the shard is a pure function
+// of the key, so it is memoized (bounded: cleared when full, as a crawler can walk every post).
+const SHARD_MEMO_LIMIT = 50_000;
+const shardMemo = new Map<string, string>();
+
 /** PROTOCOL.md §8 canonical shard: first 6 hex chars of SHA-256(storage_key), split `h1/h2/h3`. */
 export function storageShard(storageKey: string): string {
-  const hex = digest(storageKey).subarray(0, 3).toString('hex');
-  return `${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex.slice(4, 6)}`;
+  let shard = shardMemo.get(storageKey);
+  if (shard === undefined) {
+    const hex = digest(storageKey).subarray(0, 3).toString('hex');
+    shard = `${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex.slice(4, 6)}`;
+    if (shardMemo.size >= SHARD_MEMO_LIMIT) shardMemo.clear();
+    shardMemo.set(storageKey, shard);
+  }
+  return shard;
 }
 
 /** PROTOCOL.md §8 device alias, as the p3a firmware derives it: `d[0] & 0x3F` / `d[1] & 0x3F` in hex. */
