@@ -23,17 +23,26 @@ export const VISITOR: Viewer = { userId: null, isModerator: false, monitoredOptI
 const ownerActive: SQL = sql`exists (select 1 from ${users} u where u.id = ${posts.ownerId}
   and u.deleted_at is null and u.hidden_at is null and (u.banned_until is null or u.banned_until <= now()))`;
 
+/** The monitored hashtags (SPEC.md §1) the viewer has not opted in to: all of them for visitors. */
+export function hiddenMonitoredTags(viewer: Viewer): string[] {
+  return MONITORED_HASHTAGS.filter((h) => !viewer.monitoredOptIns.includes(h));
+}
+
+const withoutTags = (tags: SQL) => sql`not (${posts.hashtags} && ${tags}::text[])`;
+const notBlockedBy = (viewerId: SQL | number) =>
+  sql`not exists (select 1 from ${blocks} b where b.blocker_id = ${viewerId} and b.blocked_id = ${posts.ownerId})`;
+
 /** Monitored hashtags the viewer has not opted in to are filtered out; visitors never see them. */
 function monitoredAllowed(viewer: Viewer): SQL | undefined {
-  const blocked = MONITORED_HASHTAGS.filter((h) => !viewer.monitoredOptIns.includes(h));
-  if (blocked.length === 0) return undefined;
-  return sql`not (${posts.hashtags} && ${sql`array[${sql.join(blocked.map((h) => sql`${h}`), sql`, `)}]::text[]`})`;
+  const hidden = hiddenMonitoredTags(viewer);
+  if (hidden.length === 0) return undefined;
+  return withoutTags(sql`array[${sql.join(hidden.map((h) => sql`${h}`), sql`, `)}]`);
 }
 
 /** SPEC.md §4: the blocker no longer sees the blocked member's content. */
 function notBlockedByViewer(viewer: Viewer): SQL | undefined {
   if (viewer.userId === null) return undefined;
-  return sql`not exists (select 1 from ${blocks} b where b.blocker_id = ${viewer.userId} and b.blocked_id = ${posts.ownerId})`;
+  return notBlockedBy(viewer.userId);
 }
 
 const isOwner = (viewer: Viewer): SQL | undefined => (viewer.userId === null ? undefined : eq(posts.ownerId, viewer.userId));
@@ -53,6 +62,25 @@ const publiclyIntact: SQL = and(
  */
 export function inPublicFeeds(viewer: Viewer): SQL {
   return and(publiclyIntact, isNotNull(posts.approvedAt), ownerActive, monitoredAllowed(viewer), notBlockedByViewer(viewer))!;
+}
+
+/**
+ * inPublicFeeds for a prepared statement, which one viewer-independent SQL text must serve: the
+ * viewer's values are the placeholders `viewerId` (0 for visitors: nobody blocks as user 0) and
+ * `hiddenTags` (hiddenMonitoredTags, possibly empty), bound with preparedViewerValues.
+ */
+export function inPublicFeedsPrepared(): SQL {
+  return and(
+    publiclyIntact,
+    isNotNull(posts.approvedAt),
+    ownerActive,
+    withoutTags(sql`${sql.placeholder('hiddenTags')}`),
+    notBlockedBy(sql`${sql.placeholder('viewerId')}`),
+  )!;
+}
+
+export function preparedViewerValues(viewer: Viewer): { viewerId: number; hiddenTags: string[] } {
+  return { viewerId: viewer.userId ?? 0, hiddenTags: hiddenMonitoredTags(viewer) };
 }
 
 /**
@@ -79,4 +107,9 @@ export function viewableByLink(viewer: Viewer): SQL {
 /** Promoted channel / feed (PROTOCOL.md §5 `promoted`). */
 export function inPromoted(viewer: Viewer): SQL {
   return and(inPublicFeeds(viewer), isNotNull(posts.promotedAt))!;
+}
+
+/** inPromoted for a prepared statement (see inPublicFeedsPrepared). */
+export function inPromotedPrepared(): SQL {
+  return and(inPublicFeedsPrepared(), isNotNull(posts.promotedAt))!;
 }
