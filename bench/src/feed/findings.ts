@@ -68,8 +68,8 @@ export function findingsOf(x: FindingInput): string[] {
     const maxRate = (1000 * x.nproc) / (pg + ref.cpuMsPerRequest.server + ref.cpuMsPerRequest.loadGenerator);
     out.push(
       `Even without the api's code, the api's SQL alone (ladder rung 4: static bytes after the same SQL through pg) reach ${sql.run.reqPerSec.toFixed(0)} req/s = ${pct(sql.run.reqPerSec, ref.reqPerSec)} of the reference: ` +
-        `PostgreSQL spends ${f(pg, 3)} ms of CPU per request (EXPLAIN ANALYZE: planning ${f(planning, 3)} ms + execution ${f(execution, 3)} ms for both; drizzle sends unnamed statements, so every request parses and plans again). ` +
-        `With all ${x.nproc} cores given to PostgreSQL and the reference's own costs, that caps any design that queries per request at ≈ ${maxRate.toFixed(0)} req/s = ${pct(maxRate, ref.reqPerSec)} of the reference` +
+        `PostgreSQL spends ${f(pg, 3)} ms of CPU per request (EXPLAIN ANALYZE: planning ${f(planning, 3)} ms + execution ${f(execution, 3)} ms ; this rung replays the SQL as unnamed statements, so PostgreSQL also parses and plans it every time, which the api's prepared statement avoids). ` +
+        `With all ${x.nproc} cores given to PostgreSQL and the reference's own costs, that caps a design that runs this query per request at ≈ ${maxRate.toFixed(0)} req/s = ${pct(maxRate, ref.reqPerSec)} of the reference` +
         (maxRate < THROUGHPUT_GOAL * ref.reqPerSec ? `: the ${THROUGHPUT_GOAL * 100} % goal cannot be met on this machine without answering from a cache.` : '.'),
     );
   }
