@@ -21,8 +21,9 @@ if ((${#need[@]})); then
   echo "setup: installing Debian packages: ${need[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # apt's sandbox user cannot write to a 0755 /tmp: without TMPDIR, `apt-get update` keeps stale lists.
+  $sudo env TMPDIR=/var/tmp apt-get update -qq
+  $sudo env TMPDIR=/var/tmp DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # Debian starts services on install; ours run as child processes on project ports instead.
   for svc in redis-server caddy mosquitto; do
     $sudo systemctl disable --now "$svc" >/dev/null 2>&1 || $sudo service "$svc" stop >/dev/null 2>&1 || true
