@@ -46,8 +46,10 @@ const ARCHITECTURE_SECTIONS = {
   'how-tos': '8',
 };
 
-// `../shared/X.md`, `/work/shared/X.md` or a bare `X.md` that is not the tail of another name or path.
-const CITATION = /(?<![\w@/.-])(?:(?:\.\.\/)+shared\/|\/work\/shared\/)?(SPEC|PROTOCOL|ARCHITECTURE)\.md(?![\w-]|\.\w)/g;
+// `../shared/X.md`, `/work/shared/X.md` or a bare `X.md` that is not the tail of another name or path;
+// also the short form `X §N` (no extension) some schema comments use.
+const CITATION =
+  /(?<![\w@/.-])(?:(?:\.\.\/)+shared\/|\/work\/shared\/)?(SPEC|PROTOCOL|ARCHITECTURE)(?:\.md(?![\w-]|\.\w)|(?= §))/g;
 
 // What may follow an architecture citation and name a section (matched at the citation's end).
 const QUOTE = `["'\`\u201c\u201d]`;
@@ -95,6 +97,7 @@ export function rewriteCitations(text) {
 // lower-case bare names (`x.md` in a test's argv) are not citations of a document of the project.
 const PATH_CITATION = /(?<![\w@/.:-])((?:\.{1,2}\/)*(?:[\w-]+\/)+[\w.-]+\.md)(?![\w-]|\.\w)/g;
 const BARE_CITATION = /(?<![\w@/.-])([A-Z][A-Z0-9_-]*\.md)(?![\w-]|\.\w)/g;
+const SHORT_CITATION = /(?<![\w@/.-])(SPEC|PROTOCOL|ARCHITECTURE|DESIGN)(?= §)/g;
 
 /** Citations in `text` (of the file at `relFile`) that do not resolve to a file of the tree. */
 export function danglingCitations(text, relFile, tree) {
@@ -111,6 +114,9 @@ export function danglingCitations(text, relFile, tree) {
     }
     for (const m of line.matchAll(BARE_CITATION)) {
       if (!tree.basenames.has(m[1])) found.push({ file: relFile, line: i + 1, cited: m[1] });
+    }
+    for (const m of line.matchAll(SHORT_CITATION)) {
+      if (!tree.basenames.has(`${m[1]}.md`)) found.push({ file: relFile, line: i + 1, cited: `${m[1]}.md` });
     }
   });
   return found;

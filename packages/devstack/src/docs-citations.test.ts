@@ -50,6 +50,7 @@ describe('document citations', () => {
       `// ${old('ARCHITECTURE')} "Shape": inbox; (${old('ARCHITECTURE')} "Benchmarks"); (${old('ARCHITECTURE')}, environment facts)`,
       `// ${old('ARCHITECTURE')} §8: jobs; ${old('ARCHITECTURE')} "Tests": e2e; ${old('ARCHITECTURE')}.`,
       `const untouched = forge.md.sha256.create(); // MY${old('SPEC')} and bench/RESULTS.md stay`,
+      `-- ${'SPEC'} §4: emoji (${'SPEC'} §1, ${'PROTOCOL'} §5); ${'SPEC'}: 'kept'`,
       '',
     ].join('\n');
     const dir = tree({ 'src/a.ts': source, 'bench/RESULTS.md': '# results\n' });
@@ -57,7 +58,7 @@ describe('document citations', () => {
     expect(runScript(['--root', dir, '--check']).status).toBe(1);
     const rewrite = runScript(['--root', dir]);
     expect(rewrite.status).toBe(0);
-    expect(rewrite.stdout).toContain('rewrote 15 citation(s) in 1 file(s)');
+    expect(rewrite.stdout).toContain('rewrote 18 citation(s) in 1 file(s)');
     expect(fs.readFileSync(path.join(dir, 'src/a.ts'), 'utf8')).toBe(
       [
         '// docs/product.md §2: sizes; (docs/device-protocol.md §2.3) and docs/device-protocol.md §5 "Artwork object"',
@@ -66,6 +67,7 @@ describe('document citations', () => {
         '// docs/architecture.md §1: inbox; (docs/architecture.md §6); (docs/architecture.md §7)',
         '// docs/architecture.md §3.8: jobs; docs/architecture.md §5: e2e; docs/architecture.md.',
         `const untouched = forge.md.sha256.create(); // MY${old('SPEC')} and bench/RESULTS.md stay`,
+        "-- docs/product.md §4: emoji (docs/product.md §1, docs/device-protocol.md §5); SPEC: 'kept'",
         '',
       ].join('\n'),
     );
