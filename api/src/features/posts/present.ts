@@ -120,7 +120,7 @@ export interface DetailRow extends ListRow {
 
 const ANIMATED_RENDITIONS: readonly VaultExt[] = ['gif', 'webp'];
 
-/** GIF holds ≤256 colours per frame and no partial alpha (pixelKey in worker/src/images/frames.ts). */
+/** GIF holds ≤256 colours per frame and no partial alpha (pixelKey in packages/media/src/pixels/frames.ts). */
 export const GIF_MAX_COLORS = 256;
 
 /**
