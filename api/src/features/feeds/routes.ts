@@ -2,7 +2,7 @@ import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBodySchema } from '../../error-responses.ts';
+import { errorBodySchema } from '@makapix/protocol';
 import { postSummarySchema } from '../posts/present.ts';
 import { VISITOR, type Viewer } from '../posts/visibility.ts';
 import { buildViewer } from '../users/viewer.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { buildViewer } from '../users/viewer.ts';
 import { postPatchSchema } from './input.ts';
 import { readUploadForm } from './multipart.ts';
-import { errorBodySchema } from '../../error-responses.ts';
+import { errorBodySchema } from '@makapix/protocol';
 import { postDetailSchema } from './present.ts';
 import * as service from './service.ts';
 

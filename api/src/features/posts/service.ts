@@ -54,7 +54,7 @@ function duplicateError(ctx: PostsContext, existingId: number | null): AppError 
 async function vetImage(ctx: PostsContext, file: Buffer | null): Promise<{ header: ImageHeader; sha256: string; bytes: Buffer }> {
   if (!file || file.length === 0) throw errors.validation([{ path: 'file', message: 'the image file is required' }]);
   const check = checkUploadRules({ bytes: file });
-  if (!check.ok) throw new AppError(check.code === 'file_too_large' ? 413 : 400, check.code, check.message);
+  if (!check.ok) throw new AppError(check.code, check.message);
   const sha256 = sha256Hex(file);
   const existing = await repo.findLivePostIdBySha256(ctx.app.db, sha256);
   if (existing !== null) throw duplicateError(ctx, existing);

@@ -2,7 +2,7 @@ import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FeedsContext } from '../feeds/service.ts';
-import { errorBodySchema } from '../../error-responses.ts';
+import { errorBodySchema } from '@makapix/protocol';
 import { postSummarySchema } from '../posts/present.ts';
 import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBodySchema } from '../../error-responses.ts';
+import { errorBodySchema } from '@makapix/protocol';
 import { postStatsSchema } from '../posts/present.ts';
 import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
