@@ -1,7 +1,7 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { memberRefSchema } from '../follows/social-shapes.ts';
+import { memberRefSchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
 import { blockMember, listMyBlocks, unblockMember } from './service.ts';
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema } from '@makapix/protocol';
-import { postSummarySchema } from '../posts/present.ts';
+import { postSummarySchema } from '@makapix/protocol';
 import { VISITOR, type Viewer } from '../posts/visibility.ts';
 import { buildViewer } from '../users/viewer.ts';
 import { PageCache } from './page-cache.ts';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { followMember, listFollowGraph, unfollowMember } from './service.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { memberRefSchema } from './social-shapes.ts';
+import { memberRefSchema } from '@makapix/protocol';
 
 const tags = ['social'];
 const params = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the member') });

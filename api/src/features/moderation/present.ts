@@ -1,6 +1,7 @@
 import { PERMANENT_BAN_UNTIL } from '@makapix/db';
 import { z } from 'zod';
-import { postSummarySchema, toPostSummary, type PublicIds } from '../posts/present.ts';
+import { postSummarySchema } from '@makapix/protocol';
+import { toPostSummary, type PublicIds } from '../posts/present.ts';
 import type { AuditRow } from './audit-repo.ts';
 import { isBanActive } from './guards.ts';
 import type { ModCommentRow, ModMemberRow, ModPostRow, QueueRow } from './repo.ts';

@@ -1,6 +1,7 @@
 import { notificationType } from '@makapix/db';
 import { z } from 'zod';
-import { memberRefSchema, toMemberRef } from '../follows/social-shapes.ts';
+import { memberRefSchema } from '@makapix/protocol';
+import { toMemberRef } from '../follows/social-shapes.ts';
 import type { NotificationRow } from './repo.ts';
 
 // SPEC.md §4 notification kinds, straight from the database enum.

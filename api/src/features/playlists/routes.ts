@@ -2,7 +2,7 @@ import { MAX_PLAYLIST_ITEMS } from '@makapix/db';
 import { codePointLength, listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ownerRefSchema, postSummarySchema } from '../posts/present.ts';
+import { ownerRefSchema, postSummarySchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
 import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';

@@ -3,10 +3,10 @@ import { MAX_UPLOAD_BYTES } from '@makapix/media';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { buildViewer } from '../users/viewer.ts';
-import { postPatchSchema } from './input.ts';
+import { postPatchSchema } from '@makapix/protocol';
 import { readUploadForm } from './multipart.ts';
 import { errorBodySchema } from '@makapix/protocol';
-import { postDetailSchema } from './present.ts';
+import { postDetailSchema } from '@makapix/protocol';
 import * as service from './service.ts';
 
 export interface PostRoutesOptions {

@@ -8,9 +8,11 @@ import { AppError, errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
 import { RATE_LIMITS } from '../../plugins/rate-limit.ts';
 import { type IncomingDir, removeIncoming, writeIncoming } from './incoming.ts';
-import { splitHashtagField, uploadFieldsSchema, type PostPatch } from './input.ts';
+import { uploadFieldsSchema, type PostPatch } from '@makapix/protocol';
+import { splitHashtagField } from './input.ts';
 import type { UploadForm } from './multipart.ts';
-import { toPostDetail, type DetailRow, type PostDetail } from './present.ts';
+import { type PostDetail } from '@makapix/protocol';
+import { toPostDetail, type DetailRow } from './present.ts';
 import * as repo from './repo.ts';
 import type { Viewer } from './visibility.ts';
 

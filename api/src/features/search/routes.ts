@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FeedsContext } from '../feeds/service.ts';
 import { errorBodySchema } from '@makapix/protocol';
-import { postSummarySchema } from '../posts/present.ts';
+import { postSummarySchema } from '@makapix/protocol';
 import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema } from '@makapix/protocol';
-import { postStatsSchema } from '../posts/present.ts';
+import { postStatsSchema } from '@makapix/protocol';
 import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
 

@@ -2,3 +2,6 @@
 // and serializes with, one file per area, so the web client imports the same types.
 export * from './lists.ts';
 export * from './errors.ts';
+export * from './posts.ts';
+export * from './handles.ts';
+export * from './users.ts';
