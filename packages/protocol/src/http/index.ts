@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './posts.ts';
 export * from './handles.ts';
 export * from './users.ts';
+export * from './accounts.ts';
