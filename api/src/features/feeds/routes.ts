@@ -8,6 +8,7 @@ import { VISITOR, type Viewer } from '../posts/visibility.ts';
 import { buildViewer } from '../users/viewer.ts';
 import { PageCache } from './page-cache.ts';
 import * as service from './service.ts';
+import { getFeedsHashtagsTagParamsSchema, getUsersSqidPostsParamsSchema } from '@makapix/protocol';
 
 export interface FeedRoutesOptions {
   vault: { publicBaseUrl: string };
@@ -77,7 +78,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
         tags: ['feeds'],
         summary: 'Approved artworks carrying a hashtag',
         description: `The tag is normalized like on upload (lower-case, without #). ${pagingNote}`,
-        params: z.object({ tag: z.string().min(1).max(128) }),
+        params: getFeedsHashtagsTagParamsSchema,
         querystring: listQuerySchema,
         response: responses,
       },
@@ -102,7 +103,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
         tags: ['feeds'],
         summary: "An artist's artworks (their profile)",
         description: `Shows posts awaiting approval too; the artist also sees their hidden, processing and failed posts. ${pagingNote}`,
-        params: z.object({ sqid: z.string().min(1).max(64) }),
+        params: getUsersSqidPostsParamsSchema,
         querystring: listQuerySchema,
         response: responses,
       },

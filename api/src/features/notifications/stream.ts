@@ -8,7 +8,7 @@ import type { StreamEndReason } from '../../plugins/live-streams.ts';
 import { findAccountStatus } from '../accounts/status-repo.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { NotificationHub } from './hub.ts';
-import type { HubMessage } from './present.ts';
+import type { HubMessage } from '@makapix/protocol';
 import { unreadCount } from './service.ts';
 
 /** A comment line this often keeps proxies (Caddy, browsers) from closing an idle stream. */

@@ -7,8 +7,6 @@ import type { PostSummary } from '@makapix/protocol';
 import type { Viewer } from '../posts/visibility.ts';
 import * as repo from './repo.ts';
 
-export const SEARCH_TYPES = ['artworks', 'artists', 'hashtags'] as const;
-export type SearchType = (typeof SEARCH_TYPES)[number];
 
 export interface ArtistHit {
   id: string;

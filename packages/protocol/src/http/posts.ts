@@ -137,3 +137,8 @@ export const postDetailSchema = postSummarySchema.extend({
 });
 export type PostDetail = z.infer<typeof postDetailSchema>;
 
+export const postParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
+export type PostParams = z.infer<typeof postParamsSchema>;
+
+export const deletePostsSqidResponse204Schema = z.null().describe('Deleted');
+export type DeletePostsSqidResponse204 = z.infer<typeof deletePostsSqidResponse204Schema>;
