@@ -5,6 +5,7 @@ import { memberRefSchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
 import { blockMember, listMyBlocks, unblockMember } from './service.ts';
 import { blockStateSchema, blockParamsSchema } from '@makapix/protocol';
+import { blockListSchema } from '@makapix/protocol';
 
 const tags = ['social'];
 const errorsOf = errorResponses(400, 401, 403, 404);
@@ -46,7 +47,7 @@ export const blockRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Members I blocked, newest first',
         querystring: listQuerySchema,
-        response: { 200: listSchema(z.object({ member: memberRefSchema, blockedAt: z.iso.datetime() })), ...errorsOf },
+        response: { 200: blockListSchema, ...errorsOf },
       },
     },
     async (req) => listMyBlocks(app, req.viewer!.id, req.query),

@@ -9,6 +9,7 @@ import { SQID_TARGET_TYPES, toAuditEntry, toQueuePost, toReport } from './presen
 import { approvalQueue, auditLogPage, reportsQueue, setReportStatus } from './queue-service.ts';
 import { patchModReportsReportidBodySchema, patchModReportsReportidParamsSchema } from '@makapix/protocol';
 import { auditQuerySchema } from '@makapix/protocol';
+import { modReportsQuerySchema } from '@makapix/protocol';
 
 const listErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
 
@@ -47,7 +48,7 @@ export const queueRoutes: FastifyPluginAsyncZod<{ vault: { publicBaseUrl: string
       schema: {
         tags: ['moderation'],
         summary: 'Reports queue, oldest first, optionally by status',
-        querystring: listQuerySchema.extend({ status: reportStatusSchema.optional() }),
+        querystring: modReportsQuerySchema,
         response: { 200: listSchema(modReportSchema), ...listErrors },
       },
     },

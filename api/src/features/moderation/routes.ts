@@ -10,6 +10,7 @@ import { toModComment, toModMember, toModPost } from './present.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { type MemberAction, moderateComment, moderateMember, moderatePost, type PostAction } from './service.ts';
 import { banBodySchema, modUserParamsSchema, reasonBodySchema } from '@makapix/protocol';
+import { modCommentParamsSchema, modPostParamsSchema } from '@makapix/protocol';
 
 /** Optional body of every moderation action: a reason kept in the audit log. No body arrives as null. */
 
@@ -43,7 +44,7 @@ const contentRoutes: FastifyPluginAsyncZod = async (app) => {
           tags: ['moderation'],
           summary: POST_SUMMARIES[action],
           description: 'Repeating an action that changes nothing answers the current state and writes no audit entry.',
-          params: z.object({ postId: z.string().min(1).max(32) }),
+          params: modPostParamsSchema,
           body: reasonBodySchema,
           response: { 200: modPostSchema, ...postErrors },
         },
@@ -64,7 +65,7 @@ const contentRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           tags: ['moderation'],
           summary: action === 'hide' ? 'Hide a comment (the thread keeps its shape)' : 'Lift a moderator hide from a comment',
-          params: z.object({ commentId: z.string().min(1).max(32) }),
+          params: modCommentParamsSchema,
           body: reasonBodySchema,
           response: { 200: modCommentSchema, ...commentErrors },
         },

@@ -5,7 +5,8 @@ import { executePlayset } from '../../commands/execute-playset.ts';
 import { errors } from '../../errors.ts';
 import { commandLogItemSchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
-import { createPlayset, getOwnPlayset, listOwnPlaysets, playsetOutSchema, removePlayset, replacePlayset } from './service.ts';
+import { playsetOutSchema } from '@makapix/protocol';
+import { createPlayset, getOwnPlayset, listOwnPlaysets, removePlayset, replacePlayset } from './service.ts';
 import { playsetNameParamsSchema, postPlayersIdPlaysetsNameExecuteParamsSchema } from '@makapix/protocol';
 
 const TAGS = ['playsets'];

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { listSchema } from './lists.ts';
+import { memberRefSchema } from './users.ts';
 
 // Blocks under /api/v1 (SPEC.md §1).
 
@@ -7,3 +9,7 @@ export const blockParamsSchema = z.object({ sqid: z.string().min(1).max(32).desc
 
 export const blockStateSchema = z.object({ blocked: z.boolean() });
 export type BlockState = z.infer<typeof blockStateSchema>;
+
+/** `GET /me/blocks`: the members I blocked, newest first. */
+export const blockListSchema = listSchema(z.object({ member: memberRefSchema, blockedAt: z.iso.datetime() }));
+export type BlockList = z.infer<typeof blockListSchema>;

@@ -93,3 +93,10 @@ export const auditQuerySchema = listQuerySchema.extend({
   targetId: z.string().min(1).max(64).optional().describe('sqid (post, comment, user, report) or player key; needs targetType'),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export const modPostParamsSchema = z.object({ postId: z.string().min(1).max(32) });
+export const modCommentParamsSchema = z.object({ commentId: z.string().min(1).max(32) });
+
+/** `GET /mod/reports`: the reports queue, optionally of one status. */
+export const modReportsQuerySchema = listQuerySchema.extend({ status: reportStatusSchema.optional() });
+export type ModReportsQuery = z.infer<typeof modReportsQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listQuerySchema } from './lists.ts';
 import { memberRefSchema } from './users.ts';
 
 // Notifications under /api/v1 (SPEC.md §1, §6): the list, the unread count and the live hub messages.
@@ -34,3 +35,13 @@ export const hubMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unread'), unreadCount: z.int().min(0) }),
 ]);
 export type HubMessage = z.infer<typeof hubMessageSchema>;
+
+/** `GET /notifications`: my notifications, newest first, optionally only unread ones. */
+export const notificationsQuerySchema = listQuerySchema.extend({
+  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only unread ones'),
+});
+export type NotificationsQuery = z.output<typeof notificationsQuerySchema>;
+export const notificationParamsSchema = z.object({ id: z.string().min(1).max(32) });
+
+/** `GET /notifications/stream`: EventSource cannot set headers, so the token may come as a query parameter. */
+export const notificationStreamQuerySchema = z.object({ access_token: z.string().min(1).max(4096).optional() });
