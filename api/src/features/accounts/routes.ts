@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ApiConfig } from '../../config.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { publicProfileSchema } from '@makapix/protocol';

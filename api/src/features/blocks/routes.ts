@@ -1,6 +1,5 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { memberRefSchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
 import { blockMember, listMyBlocks, unblockMember } from './service.ts';

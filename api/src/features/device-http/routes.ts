@@ -11,7 +11,6 @@ import {
 } from '@makapix/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ApiConfig } from '../../config.ts';
 import { errors } from '../../errors.ts';
 import type { DeviceIdentity } from '../../plugins/device-auth.ts';

@@ -1,7 +1,6 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorBodySchema } from '@makapix/protocol';
 import { postSummarySchema } from '@makapix/protocol';
 import { VISITOR, type Viewer } from '../posts/visibility.ts';

@@ -1,6 +1,5 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { followMember, listFollowGraph, unfollowMember } from './service.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { memberRefSchema } from '@makapix/protocol';

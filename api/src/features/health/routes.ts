@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { checkHealth } from './service.ts';
 import { healthSchema, probeSchema, processSchema } from '@makapix/protocol';
 

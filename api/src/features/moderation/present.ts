@@ -1,5 +1,4 @@
 import { PERMANENT_BAN_UNTIL } from '@makapix/db';
-import { z } from 'zod';
 import { postSummarySchema } from '@makapix/protocol';
 import { toPostSummary, type PublicIds } from '../posts/present.ts';
 import type { AuditRow } from './audit-repo.ts';

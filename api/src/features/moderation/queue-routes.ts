@@ -1,6 +1,5 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { signedInUser } from '../users/viewer.ts';
 import { errorBodySchema } from '@makapix/protocol';

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { banMember, unbanMember } from '../../commands/ban-member.ts';
 import { errors } from '../../errors.ts';
 import { errorBodySchema } from '@makapix/protocol';

@@ -1,5 +1,4 @@
 import { notificationType } from '@makapix/db';
-import { z } from 'zod';
 import { memberRefSchema } from '@makapix/protocol';
 import { toMemberRef } from '../follows/social-shapes.ts';
 import type { NotificationRow } from './repo.ts';

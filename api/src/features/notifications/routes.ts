@@ -1,6 +1,5 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorResponses } from '../../error-responses.ts';
 import { notificationSchema, unreadCountSchema } from '@makapix/protocol';
 import { listInbox, readAllNotifications, readNotification, unreadCount } from './service.ts';

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import type { AuthUser, Role } from '../../plugins/auth.ts';
 import type { StreamEndReason } from '../../plugins/live-streams.ts';

@@ -1,6 +1,5 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { sendCommandToAllPlayers, sendCommandToPlayer } from '../../commands/send-player-command.ts';
 import { errors } from '../../errors.ts';
 import { broadcastResultSchema, commandLogItemSchema, commandRequestSchema } from '@makapix/protocol';

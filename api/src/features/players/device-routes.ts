@@ -11,7 +11,6 @@ import {
 } from '@makapix/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { registerPlayer } from '../../commands/register-player.ts';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';

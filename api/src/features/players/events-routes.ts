@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { PlayerEventsRelay } from './events-relay.ts';
 import { errorResponses } from '../../error-responses.ts';

@@ -1,5 +1,4 @@
 import { capabilitiesSchema, type PlayerEvent, stateSchema } from '@makapix/protocol';
-import { z } from 'zod';
 import type { PlayerRow } from './repo.ts';
 import { type OwnerCapabilities, type OwnerPlayer, type OwnerPlayerEvent, type OwnerState } from '@makapix/protocol';
 

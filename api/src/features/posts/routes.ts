@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
 import { MAX_UPLOAD_BYTES } from '@makapix/media';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { buildViewer } from '../users/viewer.ts';
 import { postPatchSchema } from '@makapix/protocol';
 import { readUploadForm } from './multipart.ts';

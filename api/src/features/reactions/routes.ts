@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { buildViewer } from '../users/viewer.ts';

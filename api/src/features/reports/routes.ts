@@ -1,7 +1,6 @@
 import { reportStatus, reportTargetType } from '@makapix/db';
 import { codePointLength } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorResponses } from '../../error-responses.ts';
 import { createReport } from './service.ts';
 import { postReportsBodySchema, reportSchema } from '@makapix/protocol';

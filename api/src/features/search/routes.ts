@@ -1,6 +1,5 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { FeedsContext } from '../feeds/service.ts';
 import { errorBodySchema } from '@makapix/protocol';
 import { postSummarySchema } from '@makapix/protocol';

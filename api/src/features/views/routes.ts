@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorBodySchema } from '@makapix/protocol';
 import { postStatsSchema } from '@makapix/protocol';
 import { buildViewer } from '../users/viewer.ts';
