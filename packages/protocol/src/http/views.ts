@@ -5,7 +5,7 @@ import { postStatsSchema } from './posts.ts';
 
 
 export const viewPostParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
-export type SqidParams = z.infer<typeof viewPostParamsSchema>;
+export type ViewPostParams = z.infer<typeof viewPostParamsSchema>;
 
 export const viewBodySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('view'), dwellMs: z.int().min(0).max(24 * 3600 * 1000).optional() }),
