@@ -34,6 +34,7 @@ interface AttachedClient {
   version?: number | null;
   receiveMaximum?: number;
   maximumPacketSize?: number;
+  connackSent?: boolean;
 }
 
 type WriteCallback = (err?: Error | null) => void;
@@ -51,10 +52,17 @@ export function guardConnection(socket: net.Socket, options: GuardOptions): void
   const rawWrite = socket.write.bind(socket) as (chunk: Buffer, cb?: WriteCallback) => boolean;
   const client = () => (socket as unknown as { client?: AttachedClient }).client;
 
-  function refuse(reason: string, reply: Buffer | undefined): void {
+  /**
+   * Sends the refusal's CONNACK, or an MQTT 5 DISCONNECT once Aedes has sent its CONNACK (a server
+   * sends no DISCONNECT before CONNACK, MQTT 5.0 [MQTT-3.14.0-1]), then closes.
+   */
+  function refuse(reason: string, answer: { connack?: Buffer; disconnectCode?: number }): void {
     refused = true;
     held.length = 0;
-    logger.warn({ remote: socket.remoteAddress, clientId: client()?.id ?? undefined, reason }, 'MQTT protocol violation; closing');
+    const c = client();
+    logger.warn({ remote: socket.remoteAddress, clientId: c?.id ?? undefined, reason }, 'MQTT protocol violation; closing');
+    let reply = answer.connack;
+    if (!reply && answer.disconnectCode !== undefined && c?.connackSent) reply = encodeFrame(0xe0, Buffer.from([answer.disconnectCode, 0x00]));
     if (reply && !socket.destroyed) rawWrite(reply);
     socket.end();
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
@@ -81,21 +89,20 @@ export function guardConnection(socket: net.Socket, options: GuardOptions): void
       if (first === undefined) break;
       const early = inspectFirstByte(state, first);
       if (!early.ok) {
-        refuse(early.reason, early.reply);
+        refuse(early.reason, early);
         break;
       }
       const next = inbound.next();
       if (next.kind === 'incomplete') break;
       if (next.kind !== 'frame') {
         const tooLarge = next.kind === 'too_large';
-        // Before CONNECT was accepted there is nobody to tell (Aedes also just closes then).
-        const reply = state.version === 5 ? encodeFrame(0xe0, Buffer.from([tooLarge ? Reason.PACKET_TOO_LARGE : Reason.MALFORMED_PACKET, 0x00])) : undefined;
-        refuse(tooLarge ? `frame of ${next.declaredBytes} bytes over the limit` : 'malformed remaining length', reply);
+        const disconnectCode = state.version === 5 ? (tooLarge ? Reason.PACKET_TOO_LARGE : Reason.MALFORMED_PACKET) : undefined;
+        refuse(tooLarge ? `frame of ${next.declaredBytes} bytes over the limit` : 'malformed remaining length', { disconnectCode });
         break;
       }
       const verdict = inspectInbound(state, next.frame);
       if (!verdict.ok) {
-        refuse(verdict.reason, verdict.reply);
+        refuse(verdict.reason, verdict);
         break;
       }
       if (verdict.acked !== undefined && inFlight.delete(verdict.acked)) release();
@@ -137,7 +144,7 @@ export function guardConnection(socket: net.Socket, options: GuardOptions): void
     }
     held.push(frame.raw);
     if (held.length > HELD_PUBLISH_LIMIT) {
-      refuse(`more than ${HELD_PUBLISH_LIMIT} messages waiting for the client's Receive Maximum`, encodeFrame(0xe0, Buffer.from([Reason.QUOTA_EXCEEDED, 0x00])));
+      refuse(`more than ${HELD_PUBLISH_LIMIT} messages waiting for the client's Receive Maximum`, { disconnectCode: Reason.QUOTA_EXCEEDED });
       return false;
     }
     return true;

@@ -32,7 +32,11 @@ export interface InboundState {
 export type Verdict =
   /** `acked`: the packet id of an outbound QoS 1/2 PUBLISH this packet completes (flow control). */
   | { ok: true; acked?: number }
-  | { ok: false; reason: string; reply?: Buffer };
+  /**
+   * `connack`: the CONNACK to send before closing (a refused CONNECT). `disconnectCode`: the reason
+   * code of the DISCONNECT an MQTT 5 client is sent (a refused later packet).
+   */
+  | { ok: false; reason: string; connack?: Buffer; disconnectCode?: number };
 
 class Refusal extends Error {
   constructor(
@@ -57,10 +61,10 @@ function connack(version: number, v4Code: number | undefined, v5Code: number): B
 function refusalVerdict(state: InboundState, level: number | undefined, err: unknown): Verdict {
   const refusal = err instanceof Refusal ? err : err instanceof TruncatedError ? malformed(err.message) : undefined;
   if (!refusal) throw err;
-  let reply: Buffer | undefined;
-  if (state.version === undefined) reply = level === undefined ? undefined : connack(level, refusal.connackV4, refusal.v5Code);
-  else if (state.version === 5) reply = encodeFrame(0xe0, Buffer.from([refusal.v5Code, 0x00]));
-  return { ok: false, reason: refusal.message, reply };
+  if (state.version === undefined) {
+    return { ok: false, reason: refusal.message, connack: level === undefined ? undefined : connack(level, refusal.connackV4, refusal.v5Code) };
+  }
+  return { ok: false, reason: refusal.message, disconnectCode: state.version === 5 ? refusal.v5Code : undefined };
 }
 
 /** Flags each packet type must carry in its first byte (3.1.1 §2.2.2 [MQTT-2.2.2-2]; 5.0 §2.1.3). */
