@@ -24,6 +24,7 @@ import {
 import { baseAedesOptions, ConnectionRateLimiter, maxPacketBytes } from './limits.ts';
 import { observeBroker } from './observe.ts';
 import { PlayerAccess } from './player-access.ts';
+import { markRedeliveries } from './redelivery.ts';
 import { SessionRegistry } from './sessions.ts';
 
 export interface BrokerPorts {
@@ -114,6 +115,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
       }),
     });
     r.brokers.push(broker);
+    markRedeliveries(broker);
     observeBroker(broker, sessions, logger);
 
     r.kick = await startKickListener(config.redis.url, { sessions, reloadCrl: () => crl.reload(), logger });
@@ -157,6 +159,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
   async function openConformance(r: Resources, where: { host: string; port: number }): Promise<number> {
     const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks(logger) });
     r.brokers.push(broker);
+    markRedeliveries(broker);
     const sockets: SocketSet = new Set();
     const server = createPlainServer(sockets, (socket) => handle(broker, socket));
     r.listeners.push({ server, sockets });

@@ -48,7 +48,7 @@ export function connectBytes(spec: ConnectSpec): Buffer {
   if (spec.will) flags |= 0x04 | ((spec.will.qos ?? 0) << 3) | (spec.will.retain ? 0x20 : 0);
   if (spec.username !== undefined) flags |= 0x80;
   const keepalive = spec.keepalive ?? 60;
-  const parts = [
+  const parts: Buffer[] = [
     mqttString(spec.name ?? (spec.level === 3 ? 'MQIsdp' : 'MQTT')),
     Buffer.from([spec.level, spec.flags ?? flags]),
     u16(keepalive),
@@ -65,7 +65,7 @@ export function connectBytes(spec: ConnectSpec): Buffer {
 
 export function publishBytes(level: Level, p: { topic: string | Buffer; qos?: number; dup?: boolean; id?: number; payload?: string }): Buffer {
   const qos = p.qos ?? 0;
-  const parts = [mqttString(p.topic)];
+  const parts: Buffer[] = [mqttString(p.topic)];
   if (qos > 0) parts.push(u16(p.id ?? 1));
   if (level === 5) parts.push(properties());
   parts.push(Buffer.from(p.payload ?? '{}'));
@@ -73,14 +73,14 @@ export function publishBytes(level: Level, p: { topic: string | Buffer; qos?: nu
 }
 
 export function subscribeBytes(level: Level, id: number, filters: Array<string | Buffer>, props: Buffer[] = []): Buffer {
-  const parts = [u16(id)];
+  const parts: Buffer[] = [u16(id)];
   if (level === 5) parts.push(properties(...props));
   for (const f of filters) parts.push(mqttString(f), Buffer.from([0x01]));
   return frame(0x82, Buffer.concat(parts));
 }
 
 export function unsubscribeBytes(level: Level, id: number, filters: Array<string | Buffer>): Buffer {
-  const parts = [u16(id)];
+  const parts: Buffer[] = [u16(id)];
   if (level === 5) parts.push(properties());
   for (const f of filters) parts.push(mqttString(f));
   return frame(0xa2, Buffer.concat(parts));
