@@ -12,7 +12,7 @@ import { encodeFrame, type Frame, FrameSplitter } from './mqtt-wire.ts';
  *   more. The client object (`socket.client`) and TLS identity stay Aedes' own.
  * - Outbound, MQTT 5 only: Aedes writes whole packets with `socket.write()`. The guard holds QoS 1/2
  *   PUBLISH packets beyond the client's Receive Maximum until a PUBACK / PUBCOMP (or a failed PUBREC)
- *   frees a slot (MQTT 5.0 §4.9 [MQTT-4.9.0-2], [MQTT-4.9.0-3]), and never sends a frame above the
+ *   frees a slot (MQTT 5.0 [MQTT-3.3.4-9], §4.9), and never sends a frame above the
  *   client's Maximum Packet Size ([MQTT-3.1.2-24]; PUBLISH packets are dropped earlier, by the
  *   authorizeForward hook, so Aedes treats them as delivered — [MQTT-3.1.2-25]).
  */

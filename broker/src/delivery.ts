@@ -22,12 +22,13 @@ type ForwardClient = Client & {
 type ForwardPacket = Parameters<NonNullable<AedesOptions['authorizeForward']>>[1];
 
 /**
- * [MQTT-3.3.4-3]: a message matching several of a client's subscriptions is sent once (Aedes
- * de-duplicates) and must then carry the identifiers of every matching subscription. A retained
- * message sent because of one new subscription keeps that subscription's identifier only.
+ * [MQTT-3.3.4-3], [MQTT-3.3.4-4]: a message matching several of a client's subscriptions is sent once
+ * (Aedes de-duplicates) and must then carry the identifiers of every matching subscription. A
+ * retained message sent because of one new SUBSCRIBE (Aedes gives it no broker id, so it is never
+ * de-duplicated) keeps that SUBSCRIBE's identifier only.
  */
 function withAllSubscriptionIdentifiers(client: ForwardClient, packet: ForwardPacket): ForwardPacket {
-  if (packet.retain || !client.subscriptions) return packet;
+  if (!packet.brokerId || !client.subscriptions) return packet;
   const ids: number[] = [];
   for (const [filter, sub] of Object.entries(client.subscriptions)) {
     if (sub.si !== undefined && topicMatches(filter, packet.topic)) ids.push(sub.si);
