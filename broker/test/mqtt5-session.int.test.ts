@@ -53,7 +53,10 @@ function servicePublish(topic: string, payload: string, qos: 0 | 1 | 2): Promise
 const command = (id: string, padding = 0) => JSON.stringify({ command_id: id, command_type: 'swap_next', payload: { pad: 'x'.repeat(padding) } });
 
 describe('MQTT 5 sessions on the device listener', () => {
-  it('delivers QoS 1 and 2 messages queued for an offline session with expiry > 0 after a reconnect with Session Present 1 (MQTT-3.1.2-23, MQTT-3.2.2-2)', async () => {
+  it.each([
+    ['the same session expiry', 300],
+    ['session expiry 0 (the session then ends with this connection)', 0],
+  ])('delivers QoS 1 and 2 messages queued for an offline session with expiry > 0 after a reconnect with Session Present 1, asking for %s (MQTT-3.1.2-23, MQTT-3.2.2-2)', async (_what, reconnectExpiry) => {
     const player = await createPlayer(h);
     const options = deviceOptions(h, player, { protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 300 } });
     const first = await connectWithConnack(options);
@@ -65,7 +68,7 @@ describe('MQTT 5 sessions on the device listener', () => {
     await servicePublish(topics.command(player.key), command('q3'), 1);
 
     const received: string[] = [];
-    const again = mqtt.connect(options);
+    const again = mqtt.connect({ ...options, properties: { sessionExpiryInterval: reconnectExpiry } });
     again.on('message', (_t, payload) => received.push(JSON.parse(payload.toString()).command_id));
     const connack = await new Promise<mqtt.IConnackPacket>((resolve) => again.once('connect', resolve));
     expect(connack.sessionPresent).toBe(true);
