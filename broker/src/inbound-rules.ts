@@ -227,6 +227,9 @@ function inspectPublish(version: ProtocolLevel, frame: Frame, r: BodyReader): Ve
   if (!topic.ok) throw malformed(`topic name: ${topic.problem}`);
   const strict = checkStrictString(Buffer.from(topic.value, 'utf8'));
   if (!strict.ok) throw new Refusal(`topic name: ${strict.problem}`, Reason.TOPIC_NAME_INVALID);
+  // MQTT 5.0 §3.3.2.1: an empty topic name needs a Topic Alias, which this broker never grants
+  // (Topic Alias Maximum 0), so it is a protocol error; 3.1.1 [MQTT-4.7.3-1] has no aliases.
+  if (topic.value.length === 0) throw version === 5 ? protocolError('empty topic name') : malformed('empty topic name');
   const nameProblem = topicNameProblem(topic.value);
   if (nameProblem) throw new Refusal(nameProblem, Reason.TOPIC_NAME_INVALID);
   if (qos > 0) packetId(r);

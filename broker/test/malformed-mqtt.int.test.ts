@@ -193,13 +193,15 @@ describe('packets after CONNACK', () => {
     );
   });
 
-  it('closes on a PUBLISH topic that is malformed (MQTT-1.5.3-1, MQTT-1.5.3-2), holds a control character, U+FFFF or a wildcard (MQTT-3.3.2-2)', async () => {
+  it('closes on a PUBLISH topic that is malformed (MQTT-1.5.3-1, MQTT-1.5.3-2), holds a control character, U+FFFF or a wildcard (MQTT-3.3.2-2), or is empty (MQTT-4.7.3-1)', async () => {
     const wildcards: Array<[string, Buffer]> = [['+', Buffer.from('+')], ['#', Buffer.from('#')]];
     await expectOutcomes(
       [
         ...membersOf(MALFORMED_TEXT, LEVELS, (bad, level, p) => publishBytes(level, { topic: embed(`makapix/player/${p.key}/`, bad) }), MALFORMED),
         ...membersOf(CONTROL_TEXT, LEVELS, (bad, level, p) => publishBytes(level, { topic: embed(`makapix/player/${p.key}/`, bad), qos: 1 }), closedWith(0x90)),
         ...membersOf(wildcards, LEVELS, (bad, level, p) => publishBytes(level, { topic: embed(`makapix/player/${p.key}/`, bad) }), closedWith(0x90)),
+        // MQTT-4.7.3-1; MQTT 5.0: an empty topic needs a Topic Alias, and none is granted.
+        ...LEVELS.map((level) => ({ label: 'empty topic name', level, bytes: () => publishBytes(level, { topic: '' }), expected: closedWith(level === 5 ? 0x82 : 0x81)(level) })),
       ],
       true,
     );
