@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { topics } from '@makapix/protocol';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +44,7 @@ let attackers: TestPlayer[];
 const WORKERS = 6;
 
 beforeAll(async () => {
-  h = await openHarness();
+  h = await openHarness({ BROKER_CONFORMANCE_PORT: '0' });
   bystander = await createPlayer(h);
   attackers = [];
   for (let i = 0; i < WORKERS; i++) attackers.push(await createPlayer(h));
@@ -243,5 +244,46 @@ describe('packets after CONNACK', () => {
       { label: 'PINGREQ remaining length 1', level, bytes: () => frame(0xc0, Buffer.from([0x00])), expected: MALFORMED(level) },
     ]);
     await expectOutcomes(members, true);
+  });
+});
+
+describe('the plain-TCP listeners', () => {
+  /** One CONNECT over plain TCP; the outcome as above. */
+  async function observePlain(port: number, bytes: Buffer): Promise<string> {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const closed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 3000);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    socket.write(bytes);
+    const wasClosed = await closed;
+    socket.destroy();
+    return outcome(parseFrames(received), wasClosed);
+  }
+
+  it('apply the same rules: the anonymous conformance listener and the internal service listener refuse the same CONNECTs', async () => {
+    const seen: Record<string, string> = {};
+    const expected: Record<string, string> = {};
+    const ports = { conformance: h.broker.ports.conformance!, internal: h.broker.ports.internal };
+    const cases: Array<[string, Buffer, string]> = [
+      ['client id with U+0001', connectBytes({ level: 4, clientId: 'a\u0001b' }), 'CONNACK 0x02, closed'],
+      ['client id with U+0000', connectBytes({ level: 4, clientId: embed('a', Buffer.from([0])) }), 'closed'],
+      ['will QoS without the will flag', connectBytes({ level: 5, clientId: 'x', flags: 0x0a }), 'CONNACK 0x81, closed'],
+      ['protocol level 6', connectBytes({ level: 6, name: 'MQTT', clientId: 'x' }), 'CONNACK 0x01, closed'],
+    ];
+    for (const [listener, port] of Object.entries(ports)) {
+      for (const [label, bytes, want] of cases) {
+        expected[`${listener}: ${label}`] = want;
+        seen[`${listener}: ${label}`] = await observePlain(port, bytes);
+      }
+    }
+    expect(seen).toEqual(expected);
   });
 });
