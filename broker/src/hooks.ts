@@ -37,6 +37,7 @@ export interface PlatformHookDeps extends DeviceAuthDeps {
   service: ServiceAccount;
   bridge: DeviceInboxBridge;
   maxPayloadBytes: number;
+  serverKeepAliveS: number;
   logger: Logger;
 }
 
@@ -77,7 +78,7 @@ export function platformHooks(deps: PlatformHookDeps): Required<
   return {
     // Malformed CONNECT packets never get here: connection-guard.ts refuses them on the socket.
     preConnect(client, packet: ConnectPacket, callback) {
-      serverKeepAlive(client, packet);
+      serverKeepAlive(client, packet, deps.serverKeepAliveS);
       if (packet.will) wills.set(client, { topic: packet.will.topic, retain: packet.will.retain ?? false });
       if (deps.listenerOf(client.conn) === 'mtls') {
         // PROTOCOL.md §1: the MQTT username of a device is its certificate CN, whatever it sent.
@@ -178,10 +179,11 @@ export const NO_SUBSCRIBE_TOPIC = 'test/nosubscribe';
  */
 export function conformanceHooks(
   logger: Logger,
+  serverKeepAliveS: number,
 ): Required<Pick<AedesOptions, 'preConnect' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>> {
   return {
     preConnect(client, packet, callback) {
-      serverKeepAlive(client, packet);
+      serverKeepAlive(client, packet, serverKeepAliveS);
       callback(null, true);
     },
     authorizePublish(client, packet, callback) {

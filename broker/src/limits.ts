@@ -74,23 +74,21 @@ export function maxPacketBytes(maxPayloadBytes: number): number {
 }
 
 /**
- * The longest keepalive an MQTT 5 client is given (seconds). A v5 client asking for 0 (none) or
- * more is told this value in CONNACK's Server Keep Alive (MQTT 5.0 §3.2.2.3.14 [MQTT-3.2.2-21]) and
- * held to it. MQTT 3.1 / 3.1.1 cannot be told another value, so their own keepalive is honoured
- * (a dead peer is still found by TCP keepalive, listeners.ts).
+ * MQTT 5.0 Server Keep Alive (§3.2.2.3.14): a v5 client asking for keepalive 0 (none) or more than
+ * `limitS` (BROKER_SERVER_KEEP_ALIVE_S) is told `limitS` in CONNACK and held to it ([MQTT-3.2.2-21]);
+ * any other value is honoured and no Server Keep Alive is sent ([MQTT-3.2.2-22]). MQTT 3.1 / 3.1.1
+ * cannot be told another value, so their own keepalive is honoured (a dead peer is still found by
+ * TCP keepalive, listeners.ts).
+ *
+ * Called from preConnect. Aedes' own `keepaliveLimit` option would also refuse such 3.1.1 clients
+ * with the non-standard CONNACK code 6, so the per-client field its CONNECT handler reads
+ * (`_serverKeepAlive`, assigned after preConnect only when that option is on) is set here instead;
+ * mqtt5-session.int.test.ts proves the CONNACK property and the timeout.
  */
-export const SERVER_KEEP_ALIVE_LIMIT_S = 300;
-
-/**
- * Applies SERVER_KEEP_ALIVE_LIMIT_S from preConnect. Aedes' own `keepaliveLimit` option would also
- * refuse such MQTT 3.1.1 clients with the non-standard CONNACK code 6, so the per-client field its
- * CONNECT handler reads (`_serverKeepAlive`, set after preConnect only when that option is on) is
- * set here instead; the malformed-mqtt integration test proves the CONNACK property and the timeout.
- */
-export function serverKeepAlive(client: object, packet: { protocolVersion?: number; keepalive?: number }): void {
+export function serverKeepAlive(client: object, packet: { protocolVersion?: number; keepalive?: number }, limitS: number): void {
   if (packet.protocolVersion !== 5) return;
-  if (packet.keepalive && packet.keepalive <= SERVER_KEEP_ALIVE_LIMIT_S) return;
-  (client as { _serverKeepAlive?: number })._serverKeepAlive = SERVER_KEEP_ALIVE_LIMIT_S;
+  if (packet.keepalive && packet.keepalive <= limitS) return;
+  (client as { _serverKeepAlive?: number })._serverKeepAlive = limitS;
 }
 
 /** Upper bound on an MQTT 5 session's expiry: devices use clean sessions (PROTOCOL.md §3). */

@@ -109,6 +109,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
         service: { username: config.internal.username, password: config.internal.password },
         bridge,
         maxPayloadBytes: config.limits.maxPayloadBytes,
+        serverKeepAliveS: config.limits.serverKeepAliveS,
         isRevokedInCrl: (serial) => crl.isRevoked(serial),
         checkAccess: (key, serial) => access.check(key, serial),
         logger,
@@ -157,7 +158,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
 
   /** PROTOCOL.md §1 conformance mode: its own Aedes instance, so anonymous clients never meet devices. */
   async function openConformance(r: Resources, where: { host: string; port: number }): Promise<number> {
-    const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks(logger) });
+    const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks(logger, config.limits.serverKeepAliveS) });
     r.brokers.push(broker);
     markRedeliveries(broker);
     const sockets: SocketSet = new Set();

@@ -1,11 +1,29 @@
+import net from 'node:net';
 import { topics } from '@makapix/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_KEEP_ALIVE_LIMIT_S } from '../src/limits.ts';
 import { connect, deviceOptions, endAll, serviceOptions, subscribeCodes } from './clients.ts';
 import { createPlayer, type Harness, openHarness, waitFor } from './harness.ts';
 import { connectBytes, parseFrames, prop, publishOf, pubackBytes, subscribeBytes } from './mqtt-frames.ts';
 import { rawDevice, type RawSession } from './raw-mqtt.ts';
+
+/** A plain-TCP client that sends one CONNECT, waits for CONNACK 0, then stays silent. */
+async function silentClient(port: number, connectFrame: Buffer) {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  let data = Buffer.alloc(0);
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => (data = Buffer.concat([data, chunk])));
+  socket.on('error', () => undefined);
+  socket.once('close', () => (closed = true));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(connectFrame);
+  await waitFor(() => parseFrames(data).some((f) => f.type === 2), 5000, 'CONNACK');
+  return {
+    socket,
+    received: () => data,
+    closedWithin: (ms: number) => waitFor(() => closed, ms, 'the close').then(() => true, () => false),
+  };
+}
 
 // MQTT 5.0 session and flow-control rules (issue 11 §6), written from the specification: offline
 // queueing for a persistent session, the client's Receive Maximum and Maximum Packet Size, the Will
@@ -199,17 +217,28 @@ describe('MQTT 5 rules on the conformance listener', () => {
     expect(got.slice(2)).toEqual([{ topic: 'si/kept/x', ids: [1] }, { topic: 'si/kept/x', ids: [4] }, { topic: 'si/kept/x', ids: [1, 4] }]);
   });
 
-  it(`sends Server Keep Alive ${SERVER_KEEP_ALIVE_LIMIT_S} to an MQTT 5 client asking for none or more (MQTT-3.2.2-21, MQTT-3.2.2-22), and honours 3.1.1 keepalives`, async () => {
+  it('sends Server Keep Alive (BROKER_SERVER_KEEP_ALIVE_S, default 300) to an MQTT 5 client asking for none or more, and holds it to it (MQTT-3.2.2-21, MQTT-3.2.2-22)', async () => {
     const keepaliveOf = async (options: IClientOptions) => {
       const { client, connack } = await connectWithConnack(conformance(options));
       client.end(true);
       return connack.properties?.serverKeepAlive;
     };
-    expect(await keepaliveOf({ keepalive: 0 })).toBe(SERVER_KEEP_ALIVE_LIMIT_S);
-    expect(await keepaliveOf({ keepalive: 3600 })).toBe(SERVER_KEEP_ALIVE_LIMIT_S);
+    expect(await keepaliveOf({ keepalive: 0 })).toBe(300);
+    expect(await keepaliveOf({ keepalive: 3600 })).toBe(300);
     expect(await keepaliveOf({ keepalive: 60 })).toBeUndefined();
-    const { connack } = await connectWithConnack(conformance({ protocolVersion: 4, keepalive: 0 }));
-    expect(connack.returnCode).toBe(0);
+
+    // With a 1 s limit, a silent MQTT 5 client that asked for no keepalive is closed after 1.5 s;
+    // an MQTT 3.1.1 client cannot be told another value, so its "no keepalive" is honoured.
+    const short = await h.startExtraBroker({ BROKER_CONFORMANCE_PORT: '0', BROKER_SERVER_KEEP_ALIVE_S: '1' });
+    const v5 = await silentClient(short.ports.conformance!, connectBytes({ level: 5, clientId: 'silent-5', keepalive: 0 }));
+    const v4 = await silentClient(short.ports.conformance!, connectBytes({ level: 4, clientId: 'silent-4', keepalive: 0 }));
+    const connack = parseFrames(v5.received()).find((f) => f.type === 2)!;
+    // CONNACK properties: flags, reason, property length, then 0x13 Server Keep Alive = 1 among them.
+    expect(connack.body[1]).toBe(0);
+    expect(connack.body.subarray(3).includes(Buffer.from([0x13, 0x00, 0x01]))).toBe(true);
+    expect(await v5.closedWithin(4000)).toBe(true);
+    expect(await v4.closedWithin(100)).toBe(false);
+    v4.socket.destroy();
   });
 
   it('refuses subscriptions to test/nosubscribe (SUBACK 0x80; MQTT 5 reason 0x87) and grants the rest', async () => {
