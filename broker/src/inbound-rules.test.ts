@@ -62,5 +62,8 @@ describe('inspectInbound', () => {
     expect(inspectInbound(connected(5), frameOf(encodeFrame(0x50, Buffer.from([0, 7, 0x00]))))).toEqual({ ok: true });
     expect(inspectInbound(connected(5), frameOf(encodeFrame(0x50, Buffer.from([0, 7, 0x80]))))).toEqual({ ok: true, acked: 7 });
     expect(inspectInbound(connected(5), frameOf(encodeFrame(0x40, Buffer.from([0]))))).toMatchObject({ ok: false, disconnectCode: 0x81 });
+    // QoS 2: PUBCOMP ends the flow, PUBREL (client → server direction) does not.
+    expect(inspectInbound(connected(5), frameOf(encodeFrame(0x70, Buffer.from([0, 9]))))).toEqual({ ok: true, acked: 9 });
+    expect(inspectInbound(connected(4), frameOf(encodeFrame(0x62, Buffer.from([0, 9]))))).toEqual({ ok: true });
   });
 });
