@@ -45,6 +45,8 @@ const envSchema = z
     BROKER_MAX_CONNECTIONS_PER_IP_PER_MINUTE: positiveInt.default(120),
     BROKER_MAX_CONNECTIONS: positiveInt.default(10_000),
     BROKER_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+    // MQTT 5 clients asking for keepalive 0 or more than this are told this in CONNACK (Server Keep Alive).
+    BROKER_SERVER_KEEP_ALIVE_S: z.coerce.number().int().min(1).max(65_535).default(300),
     // A subscriber whose socket stays full this long is dropped (slow consumer).
     BROKER_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
     BROKER_QUEUE_LIMIT: positiveInt.default(42),
@@ -96,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionsPerIpPerMinute: e.BROKER_MAX_CONNECTIONS_PER_IP_PER_MINUTE,
       maxConnections: e.BROKER_MAX_CONNECTIONS,
       connectTimeoutMs: e.BROKER_CONNECT_TIMEOUT_MS,
+      serverKeepAliveS: e.BROKER_SERVER_KEEP_ALIVE_S,
       drainTimeoutMs: e.BROKER_DRAIN_TIMEOUT_MS,
       queueLimit: e.BROKER_QUEUE_LIMIT,
     },

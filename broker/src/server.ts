@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { DeviceInboxBridge } from './bridge.ts';
 import type { BrokerConfig } from './config.ts';
+import { guardConnection } from './connection-guard.ts';
 import { CrlStore } from './crl.ts';
 import { conformanceHooks, type ListenerKind, platformHooks } from './hooks.ts';
 import { type KickListener, startKickListener } from './kick.ts';
@@ -20,9 +21,10 @@ import {
   stopAccepting,
   type TlsMaterial,
 } from './listeners.ts';
-import { baseAedesOptions, ConnectionRateLimiter } from './limits.ts';
+import { baseAedesOptions, ConnectionRateLimiter, maxPacketBytes } from './limits.ts';
 import { observeBroker } from './observe.ts';
 import { PlayerAccess } from './player-access.ts';
+import { markRedeliveries } from './redelivery.ts';
 import { SessionRegistry } from './sessions.ts';
 
 export interface BrokerPorts {
@@ -68,6 +70,11 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
   const ports: BrokerPorts = { mtls: 0, internal: 0, conformance: null };
   const sessions = new SessionRegistry();
   let res: Resources | undefined;
+  // Every socket passes the MQTT rules (connection-guard.ts) before Aedes reads a byte of it.
+  const handle = (broker: Aedes, socket: net.Socket) => {
+    guardConnection(socket, { maxFrameBytes: maxPacketBytes(config.limits.maxPayloadBytes), logger });
+    broker.handle(socket);
+  };
 
   async function open(r: Resources): Promise<void> {
     const material: TlsMaterial = {
@@ -102,12 +109,14 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
         service: { username: config.internal.username, password: config.internal.password },
         bridge,
         maxPayloadBytes: config.limits.maxPayloadBytes,
+        serverKeepAliveS: config.limits.serverKeepAliveS,
         isRevokedInCrl: (serial) => crl.isRevoked(serial),
         checkAccess: (key, serial) => access.check(key, serial),
         logger,
       }),
     });
     r.brokers.push(broker);
+    markRedeliveries(broker);
     observeBroker(broker, sessions, logger);
 
     r.kick = await startKickListener(config.redis.url, { sessions, reloadCrl: () => crl.reload(), logger });
@@ -127,7 +136,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
       logger,
       onSecureSocket: (socket) => {
         listenerKinds.set(socket, 'mtls');
-        broker.handle(socket);
+        handle(broker, socket);
       },
     });
     r.listeners.push({ server: mtlsServer, sockets: mtlsSockets });
@@ -136,7 +145,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     const internalSockets: SocketSet = new Set();
     const internalServer = createPlainServer(internalSockets, (socket) => {
       listenerKinds.set(socket, 'internal');
-      broker.handle(socket);
+      handle(broker, socket);
     });
     r.listeners.push({ server: internalServer, sockets: internalSockets });
     ports.internal = await listen(internalServer, config.internal.port, config.internal.host);
@@ -149,10 +158,11 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
 
   /** PROTOCOL.md §1 conformance mode: its own Aedes instance, so anonymous clients never meet devices. */
   async function openConformance(r: Resources, where: { host: string; port: number }): Promise<number> {
-    const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks() });
+    const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks(logger, config.limits.serverKeepAliveS) });
     r.brokers.push(broker);
+    markRedeliveries(broker);
     const sockets: SocketSet = new Set();
-    const server = createPlainServer(sockets, (socket) => broker.handle(socket));
+    const server = createPlainServer(sockets, (socket) => handle(broker, socket));
     r.listeners.push({ server, sockets });
     const port = await listen(server, where.port, where.host);
     logger.warn({ host: where.host, port }, 'conformance listener open: anonymous, no platform ACL');
