@@ -37,7 +37,17 @@ export interface PlatformHookDeps extends DeviceAuthDeps {
   service: ServiceAccount;
   bridge: DeviceInboxBridge;
   maxPayloadBytes: number;
+  /** Records a device connection as the owner of its client id, before its CONNACK (takeover.ts). */
+  claimSession: (client: Client) => Promise<void>;
+  /** True when a newer connection took over this client id (its last will is dropped). */
+  willSuperseded: (client: Client) => Promise<boolean>;
   logger: Logger;
+}
+
+class SessionTakenOver extends Error {
+  constructor() {
+    super('session taken over');
+  }
 }
 
 interface PendingWill {
@@ -90,11 +100,14 @@ export function platformHooks(deps: PlatformHookDeps): Required<
 
     authenticate(client, username, password, done) {
       const checkedAt = Date.now();
-      authenticateAs(client, username, password).then((outcome) => {
+      authenticateAs(client, username, password).then(async (outcome) => {
         const will = wills.get(client);
         if (outcome.ok && will && !authorizePublish(outcome.identity, will.topic, will.retain).allowed) {
-          outcome = { ok: false, returnCode: ReturnCode.NOT_AUTHORIZED, reason: `will topic not allowed: ${will.topic}` };
+          return { ok: false, returnCode: ReturnCode.NOT_AUTHORIZED, reason: `will topic not allowed: ${will.topic}` } satisfies AuthOutcome;
         }
+        if (outcome.ok && outcome.identity.kind === 'player') await deps.claimSession(client);
+        return outcome;
+      }).then((outcome) => {
         const log = { clientId: client.id, remote: client.conn && 'remoteAddress' in client.conn ? client.conn.remoteAddress : undefined };
         if (!outcome.ok) {
           logger.info({ ...log, username, returnCode: outcome.returnCode, reason: outcome.reason }, 'connect refused');
@@ -147,9 +160,16 @@ export function platformHooks(deps: PlatformHookDeps): Required<
       }
       if (identity.kind !== 'player') return callback(null);
       const session = { clientId: client.id, certSerial: identity.certSerial, isWill };
-      deps.bridge.append(packet, session).then(
+      // The device reconnected (here or on another broker): it is online, its old will is stale.
+      const superseded = isWill ? deps.willSuperseded(client) : Promise.resolve(false);
+      superseded.then(async (stale) => {
+        if (!stale) return deps.bridge.append(packet, session);
+        logger.info(fields, 'last will dropped: session taken over');
+        throw new SessionTakenOver();
+      }).then(
         () => callback(null),
         (err: unknown) => {
+          if (err instanceof SessionTakenOver) return callback(err);
           logger.error({ ...fields, err }, 'device inbox append failed; message not acknowledged');
           callback(new Error('server unavailable'));
           if (!isWill) closeAfterError(client, UNSPECIFIED_ERROR);

@@ -1,0 +1,56 @@
+import type { AedesOptions } from 'aedes';
+import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
+import MQEmitterRedis from 'mqemitter-redis';
+import type { BrokerConfig } from './config.ts';
+
+/**
+ * Persistence keys live under this prefix so they never meet the platform's own `makapix:*` keys
+ * (the engine names its keys `retained`, `clients`, `will:…`).
+ */
+export const PERSISTENCE_KEY_PREFIX = 'makapix:mqtt:';
+
+export interface AedesBackends {
+  /** Spread into the Aedes options (empty for the in-memory default). */
+  options: Pick<AedesOptions, 'mq' | 'persistence'>;
+  /** The emitter, for listeners that must run before Aedes' own (see takeover.ts); null in memory. */
+  mq: MQEmitterRedis.MQEmitterRedis | null;
+  /** Aedes closes the emitter itself; the persistence connection is closed here. */
+  close(): Promise<void>;
+}
+
+/**
+ * Where one Aedes instance keeps its state (README "Several brokers"). `memory`: Aedes' defaults,
+ * everything in this process. `redis`: Aedes' own engines — mqemitter-redis carries every publish,
+ * `$SYS` takeover and subscription broadcast to all brokers on REDIS_URL (Redis pub/sub), and
+ * aedes-persistence-redis holds retained messages, persistent sessions' subscriptions and offline
+ * queues, and wills — so any broker process on any machine serves any device.
+ */
+export function createAedesBackends(config: Pick<BrokerConfig, 'sharedState' | 'redis'>): AedesBackends {
+  if (config.sharedState === 'memory') return { options: {}, mq: null, close: async () => undefined };
+  // Aedes' in-memory emitter matches `a/#` on `a` too; MQTT requires it [MQTT-4.7.1-3].
+  const mq = new (MQEmitterRedis as unknown as MQEmitterRedis.MQEmitterRedis)({
+    connectionString: config.redis.url,
+    matchEmptyLevels: true,
+    concurrency: 100,
+  });
+  const persistence = new AsyncRedisPersistence({ ...redisOptionsFromUrl(config.redis.url), keyPrefix: PERSISTENCE_KEY_PREFIX });
+  return {
+    options: { mq, persistence },
+    mq,
+    close: () => persistence.destroy(),
+  };
+}
+
+/** ioredis takes a URL as a separate argument only; the persistence takes one options object. */
+function redisOptionsFromUrl(url: string): { host: string; port: number; db: number; username?: string; password?: string; tls?: object } {
+  const u = new URL(url);
+  const db = Number(u.pathname.replace(/^\//, '') || '0');
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    db: Number.isInteger(db) ? db : 0,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
