@@ -13,6 +13,10 @@ declare module 'aedes-persistence-redis/asyncPersistence.js' {
   export default class AsyncRedisPersistence {
     constructor(options?: AsyncRedisPersistenceOptions);
     setup(broker: unknown): Promise<void>;
+    createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown>;
+    outgoingStream(client: unknown): AsyncIterable<unknown>;
+    streamWill(brokers: unknown): AsyncIterable<unknown>;
+    getClientList(topic: string): Iterable<string> | AsyncIterable<string>;
     destroy(): Promise<void>;
   }
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { AedesOptions } from 'aedes';
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
 import MQEmitterRedis from 'mqemitter-redis';
@@ -33,12 +34,34 @@ export function createAedesBackends(config: Pick<BrokerConfig, 'sharedState' | '
     matchEmptyLevels: true,
     concurrency: 100,
   });
-  const persistence = new AsyncRedisPersistence({ ...redisOptionsFromUrl(config.redis.url), keyPrefix: PERSISTENCE_KEY_PREFIX });
+  const persistence = new StreamingRedisPersistence({ ...redisOptionsFromUrl(config.redis.url), keyPrefix: PERSISTENCE_KEY_PREFIX });
   return {
     options: { mq, persistence },
     mq,
     close: () => persistence.destroy(),
   };
+}
+
+/**
+ * aedes-persistence-redis 11 returns async generators where Aedes 2.0.0-beta.1 pipes Node streams
+ * (its own in-memory persistence returns `Readable.from(…)`): same data, wrapped.
+ */
+class StreamingRedisPersistence extends AsyncRedisPersistence {
+  override createRetainedStreamCombi(patterns: string[]) {
+    return Readable.from(super.createRetainedStreamCombi(patterns));
+  }
+
+  override outgoingStream(client: unknown) {
+    return Readable.from(super.outgoingStream(client));
+  }
+
+  override streamWill(brokers: unknown) {
+    return Readable.from(super.streamWill(brokers));
+  }
+
+  override getClientList(topic: string) {
+    return Readable.from(super.getClientList(topic));
+  }
 }
 
 /** ioredis takes a URL as a separate argument only; the persistence takes one options object. */
