@@ -1,3 +1,4 @@
+/// <reference path="./aedes-persistence-redis.d.ts" />
 import { Readable } from 'node:stream';
 import type { AedesOptions } from 'aedes';
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';

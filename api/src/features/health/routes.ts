@@ -7,7 +7,14 @@ const probeSchema = z.union([
   z.object({ status: z.literal('down'), error: z.string() }),
   z.object({ status: z.literal('absent') }),
 ]);
-const processSchema = z.object({ status: z.enum(['up', 'down', 'absent']), instances: z.number().int(), lastSeenAt: z.string().nullable() });
+const memberSchema = z.object({ instanceId: z.string(), pid: z.number().int(), startedAt: z.string(), lastSeenAt: z.string() });
+const processSchema = z.object({
+  status: z.enum(['up', 'down', 'absent']),
+  instances: z.number().int(),
+  lastSeenAt: z.string().nullable(),
+  // Each live process (e.g. every broker process of every machine), by instance id.
+  members: z.array(memberSchema),
+});
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   components: z.object({ db: probeSchema, redis: probeSchema, worker: processSchema, broker: processSchema }),
