@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
 import type tls from 'node:tls';
@@ -194,6 +195,12 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     const warn = (err: unknown) => logger.warn({ err }, 'error while stopping');
     await r.stopHeartbeat?.().catch(warn);
     const stopped = r.listeners.map(({ server }) => stopAccepting(server));
+    for (const broker of r.brokers as EventEmitter[]) {
+      // Aedes closes its emitter while the last sessions' bookkeeping may still publish through it
+      // (Redis state: "Connection is closed"); expected while stopping, so not an error.
+      broker.removeAllListeners('error');
+      broker.on('error', (err: unknown) => logger.warn({ err }, 'broker error while stopping'));
+    }
     await Promise.all(r.brokers.map(closeBroker));
     for (const { sockets } of r.listeners) endSockets(sockets);
     await Promise.all(stopped);
