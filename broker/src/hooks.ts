@@ -37,6 +37,8 @@ export interface PlatformHookDeps extends DeviceAuthDeps {
   service: ServiceAccount;
   bridge: DeviceInboxBridge;
   maxPayloadBytes: number;
+  /** This Aedes instance's id: a persisted will stamped with another one belongs to a dead broker. */
+  brokerId: string;
   /** Records a device connection as the owner of its client id, before its CONNACK (takeover.ts). */
   claimSession: (client: Client) => Promise<void>;
   /** True when a newer connection took over this client id (its last will is dropped). */
@@ -122,6 +124,17 @@ export function platformHooks(deps: PlatformHookDeps): Required<
     },
 
     authorizePublish(client, packet: PublishPacket, callback) {
+      const willOf = (packet as { brokerId?: unknown }).brokerId;
+      if (willOf !== undefined && willOf !== deps.brokerId) {
+        // Aedes' sweep publishing the stored will of a broker process that died (shared state). Its
+        // certificate is unknown here and the device has most likely reconnected elsewhere already:
+        // dropped (and so deleted); a device that stays away is marked offline by the stale sweep.
+        logger.info({ topic: packet.topic, deadBroker: String(willOf) }, 'will of a dead broker dropped');
+        packet.topic = DROPPED_TOPIC;
+        packet.retain = false;
+        packet.payload = Buffer.alloc(0);
+        return callback(null);
+      }
       const identity = sessions.identityOf(client);
       if (!client || !identity) return callback(new Error('not authenticated'));
       // Aedes authorizes a last will after the connection closed (PROTOCOL.md §3: status offline).

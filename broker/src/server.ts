@@ -100,7 +100,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     const bridge = (r.bridge = new DeviceInboxBridge(redis, config.instanceId));
 
     const ownership = new SessionOwnership(redis, config.instanceId, logger);
-    const backends = (r.backends = createAedesBackends(config));
+    const backends = (r.backends = createAedesBackends(config, logger));
     let created: Aedes | undefined;
     if (backends.mq) watchRemoteTakeovers(backends.mq, () => created, logger);
 
@@ -116,6 +116,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
         maxPayloadBytes: config.limits.maxPayloadBytes,
         isRevokedInCrl: (serial) => crl.isRevoked(serial),
         checkAccess: (key, serial) => access.check(key, serial),
+        brokerId: config.instanceId,
         claimSession: (client) => ownership.claim(client),
         willSuperseded: (client) => ownership.superseded(client),
         logger,

@@ -1,8 +1,11 @@
 /// <reference path="./aedes-persistence-redis.d.ts" />
+import type { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { AedesOptions } from 'aedes';
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
+import { Redis } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
+import type { Logger } from 'pino';
 import type { BrokerConfig } from './config.ts';
 
 /**
@@ -27,7 +30,7 @@ export interface AedesBackends {
  * aedes-persistence-redis holds retained messages, persistent sessions' subscriptions and offline
  * queues, and wills — so any broker process on any machine serves any device.
  */
-export function createAedesBackends(config: Pick<BrokerConfig, 'sharedState' | 'redis'>): AedesBackends {
+export function createAedesBackends(config: Pick<BrokerConfig, 'sharedState' | 'redis'>, logger: Logger): AedesBackends {
   if (config.sharedState === 'memory') return { options: {}, mq: null, close: async () => undefined };
   // Aedes' in-memory emitter matches `a/#` on `a` too; MQTT requires it [MQTT-4.7.1-3].
   const mq = new (MQEmitterRedis as unknown as MQEmitterRedis.MQEmitterRedis)({
@@ -35,7 +38,11 @@ export function createAedesBackends(config: Pick<BrokerConfig, 'sharedState' | '
     matchEmptyLevels: true,
     concurrency: 100,
   });
-  const persistence = new StreamingRedisPersistence({ ...redisOptionsFromUrl(config.redis.url), keyPrefix: PERSISTENCE_KEY_PREFIX });
+  const conn = new Redis(config.redis.url, { keyPrefix: PERSISTENCE_KEY_PREFIX });
+  conn.on('error', (err) => logger.warn({ err }, 'broker state (Redis) connection error'));
+  // mqemitter-redis reports connection errors on `state` (untyped); unheard, they would crash the process.
+  (mq as unknown as { state: EventEmitter }).state.on('error', (err: unknown) => logger.warn({ err }, 'broker emitter (Redis) connection error'));
+  const persistence = new StreamingRedisPersistence({ conn });
   return {
     options: { mq, persistence },
     mq,
@@ -65,16 +72,3 @@ class StreamingRedisPersistence extends AsyncRedisPersistence {
   }
 }
 
-/** ioredis takes a URL as a separate argument only; the persistence takes one options object. */
-function redisOptionsFromUrl(url: string): { host: string; port: number; db: number; username?: string; password?: string; tls?: object } {
-  const u = new URL(url);
-  const db = Number(u.pathname.replace(/^\//, '') || '0');
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    db: Number.isInteger(db) ? db : 0,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
-}

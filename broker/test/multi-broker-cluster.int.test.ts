@@ -1,4 +1,4 @@
-import { heartbeatPattern, topics } from '@makapix/protocol';
+import { heartbeatKey, heartbeatPattern, heartbeatSchema, topics } from '@makapix/protocol';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTIONS_KEY } from '../src/fleet-limits.ts';
@@ -62,5 +62,21 @@ describe('one broker started with BROKER_PROCESSES=2 (node:cluster)', () => {
     await waitFor(async () => (await fleetCount()) === 2, 3000, 'the fleet count to drop again');
     // …but 5 per IP per minute is for the fleet: each process alone has seen about 3 from this IP.
     await refusal(deviceOptions(h, spare, { port: cluster.ports.mtls }));
+  });
+
+  it('replaces a broker process that dies, under a new instance id', async () => {
+    const [first] = cluster.instanceIds;
+    const beat = await h.redis.get(heartbeatKey('broker', first!));
+    const { pid } = heartbeatSchema.parse(JSON.parse(beat!));
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => cluster.instanceIds.length === 3, 20_000, 'a replacement worker');
+    const replacement = cluster.instanceIds[2]!;
+    expect(cluster.instanceIds.slice(0, 2)).not.toContain(replacement);
+    await waitFor(async () => (await h.redis.get(heartbeatKey('broker', replacement))) !== null, 10_000, 'its heartbeat');
+    // Both listeners still answer, whichever worker takes the connection.
+    for (let i = 0; i < 3; i++) {
+      const service = await connect(serviceOptions(h, { port: cluster.ports.internal }));
+      await publish(service, topics.command(crypto.randomUUID()), command(`after-crash-${i}`));
+    }
   });
 });
