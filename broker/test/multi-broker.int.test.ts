@@ -103,6 +103,17 @@ describe('two broker processes on one Redis', () => {
     await waitFor(async () => (await readInbox(h.redis)).some((e) => e.player_key === player.key && e.source === 'will'), 5000, 'will');
   });
 
+  it('takes over a client id on the same broker without firing the old will either', async () => {
+    const player = await createPlayer(h);
+    const first = await connect(on(a, h, player));
+    const firstClosed = closed(first, 3000);
+    const second = await connect(on(a, h, player));
+    await firstClosed;
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await readInbox(h.redis)).filter((e) => e.player_key === player.key)).toEqual([]);
+    expect(second.connected).toBe(true);
+  });
+
   it('delivers the QoS 1 messages queued for an offline MQTT 5 persistent session after it reconnects to the other broker', async () => {
     const player = await createPlayer(h);
     const persistent = { protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 2 }, will: undefined };
