@@ -38,7 +38,19 @@ export interface PlatformHookDeps extends DeviceAuthDeps {
   bridge: DeviceInboxBridge;
   maxPayloadBytes: number;
   serverKeepAliveS: number;
+  /** This Aedes instance's id: a persisted will stamped with another one belongs to a dead broker. */
+  brokerId: string;
+  /** Records a device connection as the owner of its client id, before its CONNACK (takeover.ts). */
+  claimSession: (client: Client) => Promise<void>;
+  /** True when a newer connection took over this client id (its last will is dropped). */
+  willSuperseded: (client: Client) => Promise<boolean>;
   logger: Logger;
+}
+
+class SessionTakenOver extends Error {
+  constructor() {
+    super('session taken over');
+  }
 }
 
 interface PendingWill {
@@ -91,11 +103,14 @@ export function platformHooks(deps: PlatformHookDeps): Required<
 
     authenticate(client, username, password, done) {
       const checkedAt = Date.now();
-      authenticateAs(client, username, password).then((outcome) => {
+      authenticateAs(client, username, password).then(async (outcome) => {
         const will = wills.get(client);
         if (outcome.ok && will && !authorizePublish(outcome.identity, will.topic, will.retain).allowed) {
-          outcome = { ok: false, returnCode: ReturnCode.NOT_AUTHORIZED, reason: `will topic not allowed: ${will.topic}` };
+          return { ok: false, returnCode: ReturnCode.NOT_AUTHORIZED, reason: `will topic not allowed: ${will.topic}` } satisfies AuthOutcome;
         }
+        if (outcome.ok && outcome.identity.kind === 'player') await deps.claimSession(client);
+        return outcome;
+      }).then((outcome) => {
         const log = { clientId: client.id, remote: client.conn && 'remoteAddress' in client.conn ? client.conn.remoteAddress : undefined };
         if (!outcome.ok) {
           logger.info({ ...log, username, returnCode: outcome.returnCode, reason: outcome.reason }, 'connect refused');
@@ -110,6 +125,17 @@ export function platformHooks(deps: PlatformHookDeps): Required<
     },
 
     authorizePublish(client, packet: PublishPacket, callback) {
+      const willOf = (packet as { brokerId?: unknown }).brokerId;
+      if (willOf !== undefined && willOf !== deps.brokerId) {
+        // Aedes' sweep publishing the stored will of a broker process that died (shared state). Its
+        // certificate is unknown here and the device has most likely reconnected elsewhere already:
+        // dropped (and so deleted); a device that stays away is marked offline by the stale sweep.
+        logger.info({ topic: packet.topic, deadBroker: String(willOf) }, 'will of a dead broker dropped');
+        packet.topic = DROPPED_TOPIC;
+        packet.retain = false;
+        packet.payload = Buffer.alloc(0);
+        return callback(null);
+      }
       const identity = sessions.identityOf(client);
       if (!client || !identity) return callback(new Error('not authenticated'));
       // Aedes authorizes a last will after the connection closed (PROTOCOL.md §3: status offline).
@@ -141,9 +167,16 @@ export function platformHooks(deps: PlatformHookDeps): Required<
       }
       if (identity.kind !== 'player') return callback(null);
       const session = { clientId: client.id, certSerial: identity.certSerial, isWill };
-      deps.bridge.append(packet, session).then(
+      // The device reconnected (here or on another broker): it is online, its old will is stale.
+      const superseded = isWill ? deps.willSuperseded(client) : Promise.resolve(false);
+      superseded.then(async (stale) => {
+        if (!stale) return deps.bridge.append(packet, session);
+        logger.info(fields, 'last will dropped: session taken over');
+        throw new SessionTakenOver();
+      }).then(
         () => callback(null),
         (err: unknown) => {
+          if (err instanceof SessionTakenOver) return callback(err);
           logger.error({ ...fields, err }, 'device inbox append failed; message not acknowledged');
           callback(new Error('server unavailable'));
           if (!isWill) closeAfterError(client, UNSPECIFIED_ERROR);
