@@ -75,6 +75,7 @@ export class Player extends EventEmitter {
   private tlsFailures = 0;
   private forcedRenewalTried = false;
   private everConnected = false;
+  private up = false;
   private readonly pending = new Map<string, (body: Record<string, unknown>) => void>();
   private readonly backoff: ReconnectBackoff;
   private readonly keeper: CredentialKeeper;
@@ -112,8 +113,9 @@ export class Player extends EventEmitter {
     return this.keeper.current;
   }
 
+  /** Up = CONNACK received, subscribed, and announced (what the firmware calls "online"). */
   get connected(): boolean {
-    return this.client?.connected === true;
+    return this.up && this.client?.connected === true;
   }
 
   private log(msg: string) {
@@ -177,6 +179,7 @@ export class Player extends EventEmitter {
     const reconnect = this.everConnected;
     if (reconnect) this.reconnects++;
     this.everConnected = true;
+    this.up = true;
     this.backoff.reset();
     this.tlsFailures = 0;
     this.log(reconnect ? 'reconnected' : 'connected');
@@ -221,6 +224,7 @@ export class Player extends EventEmitter {
   private onClose(client: MqttClient) {
     if (this.client !== client) return;
     this.client = null;
+    this.up = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.emit('disconnected');
