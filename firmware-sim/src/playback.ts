@@ -12,7 +12,7 @@ export interface PlaybackOptions {
   viewRepeatMs?: number;
   /** The firmware pages `query_posts` 32 at a time (issue 12). */
   pageLimit?: number;
-  /** Where `show_artwork` files live until a channel page has shown the vault's address. */
+  /** The vault the device downloads from (the firmware's configured host); default: the art_url's. */
   vaultBaseUrl?: string;
   channel?: ChannelQuery;
   /** Fetch each file like a device would (exercises the vault) when no display does. */
@@ -139,7 +139,7 @@ export class Playback extends EventEmitter {
     return {
       postId: a.post_id, storageKey: a.storage_key, nativeFormat: a.native_format,
       // The device derives its own download path for channel artworks (PROTOCOL.md §8 alias).
-      url: deviceArtworkUrl(vaultBaseOf(a.art_url) ?? this.vaultBase ?? '', a.storage_key, a.native_format),
+      url: deviceArtworkUrl(this.opts.vaultBaseUrl ?? vaultBaseOf(a.art_url) ?? this.vaultBase ?? '', a.storage_key, a.native_format),
       dwellMs: this.opts.dwellMs ?? a.dwell_time_ms ?? DEFAULT_DWELL_MS,
       intent: 'channel', channel: label.startsWith('#') ? 'hashtag' : query.channel,
       ...(query.user_sqid ? { channelUserSqid: query.user_sqid } : {}),
