@@ -11,3 +11,4 @@ export { seededRandom } from './rng.ts';
 export { Screen } from './display/screen.ts';
 export { Fleet, fleetIp, type FleetOptions } from './fleet/runner.ts';
 export { runFleet } from './fleet/run.ts';
+export { FleetMetrics, progressBar, percentile } from './fleet/metrics.ts';

@@ -18,6 +18,8 @@ export interface PlaybackOptions {
   /** Fetch each file like a device would (exercises the vault) when no display does. */
   download?: boolean;
   log?: (msg: string) => void;
+  /** Told about each failed page (`query_posts_<error_code>`), for the fleet's error totals. */
+  onError?: (what: string) => void;
 }
 
 const INCLUDE_FIELDS = ['dwell_time_ms', 'width', 'height', 'frame_count'];
@@ -107,7 +109,10 @@ export class Playback extends EventEmitter {
   async advance(): Promise<void> {
     const gen = ++this.generation;
     for (let tries = 0; this.queue.length === 0 && tries < this.queries.length * 2; tries++) {
-      await this.loadPage().catch((err: Error) => this.opts.log?.(`query_posts failed: ${err.message}`));
+      await this.loadPage().catch((err: Error) => {
+        this.opts.log?.(`query_posts failed: ${err.message}`);
+        this.opts.onError?.(`query_posts_${err.message.replace(/\W+/g, '_').slice(0, 40)}`);
+      });
       if (gen !== this.generation || this.stopped) return;
     }
     const next = this.queue.shift();

@@ -118,7 +118,10 @@ export class Fleet {
         onMetric: this.metrics.record,
       });
       this.players.push(player);
-      this.playbacks.push(new Playback(player, { ...(this.opts.dwellMs ? { dwellMs: this.opts.dwellMs } : {}) }));
+      this.playbacks.push(new Playback(player, {
+        ...(this.opts.dwellMs ? { dwellMs: this.opts.dwellMs } : {}),
+        onError: (what) => this.metrics.record({ type: 'error', what }),
+      }));
       ups.push(player.start().then((ok) => {
         if (ok) this.playbacks[index]!.start();
         onProgress(this.connectedCount(), stored.length);
