@@ -19,16 +19,23 @@ try {
   process.exit(2);
 }
 
-let stop: () => Promise<void>;
-if (config.mode === 'demo') stop = await runDemo(config.demo, log);
-else if (config.mode === 'player') stop = await runInteractivePlayer(config.player, (m) => process.stdout.write(`${m}\n`));
-else {
-  const run = await runFleet(config.fleet);
-  stop = async () => {
-    run.stop();
-    await run.finished;
-  };
-  void run.finished.then(() => process.exit(0));
+let stop: () => Promise<void> = async () => undefined;
+try {
+  if (config.mode === 'demo') stop = await runDemo(config.demo, log);
+  else if (config.mode === 'player') stop = await runInteractivePlayer(config.player, (m) => process.stdout.write(`${m}\n`));
+  else {
+    const run = await runFleet(config.fleet);
+    stop = async () => {
+      run.stop();
+      await run.finished;
+    };
+    void run.finished.then(() => process.exit(0));
+  }
+} catch (err) {
+  // A device that cannot reach its server says so and stops; no stack trace for an operator.
+  const cause = (err as { cause?: { code?: string } }).cause?.code;
+  process.stderr.write(`firmware-sim: ${(err as Error).message}${cause ? ` (${cause})` : ''}\n`);
+  process.exit(1);
 }
 
 let stopping = false;
