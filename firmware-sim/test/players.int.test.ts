@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMember, type TestMember } from '../../api/test/fixtures/accounts.ts';
 import { insertArtwork } from '../../api/test/fixtures/device-plane.ts';
 import { backoffWindow } from '../src/backoff.ts';
+import { CredentialKeeper } from '../src/credentials.ts';
 import { createDeviceClock, UNSYNCED_TIMESTAMP } from '../src/device-clock.ts';
 import { fleetIp } from '../src/fleet/runner.ts';
 import { DeviceHttp } from '../src/http.ts';
@@ -196,6 +197,24 @@ describe('simulated p3a players on the real stack', { timeout: 240_000 }, () => 
     // way the device asked, and a 200 left a fresh token in its state.
     expect(refused || DEVICE_TOKEN_RE.test(stored.apiToken ?? '')).toBe(true);
     if (!refused) expect(stored.apiToken).not.toBe(creds.apiToken);
+  });
+
+  it('renews with its bearer token; a 401 makes it rotate the token without credentials first', async () => {
+    const creds = (await store.load(players[3]!.key))!;
+    const calls: string[] = [];
+    const keeper = (c: typeof creds) => new CredentialKeeper(c, new DeviceHttp(stack.apiBaseUrl, { forwardedFor: fleetIp(3) }), createDeviceClock(), {
+      save: async () => undefined, log: () => undefined, onHttp: (what, status) => void calls.push(`${what} ${status}`),
+    });
+    // Not due (1095 days left, the device renews within 45): nothing is sent.
+    expect(await keeper(creds).renew()).toBe('not_due');
+    expect(calls).toEqual([]);
+    // A token the server does not know: renew-cert 401 → rotate without credentials → (if that is
+    // granted) renew-cert once more with the new token, which the server then judges by its window.
+    await keeper({ ...creds, apiToken: `mpx_live_${'A'.repeat(43)}` }).renew(true);
+    expect(calls[0]).toBe('renew_cert 401');
+    expect(calls[1]).toMatch(/^rotate_token (200|401|403)$/);
+    if (calls[1] === 'rotate_token 200') expect(calls[2]).toMatch(/^renew_cert \d{3}$/);
+    else expect(calls).toHaveLength(2);
   });
 
   it('comes back within its back-off window after the broker is killed; nothing is processed twice', async () => {

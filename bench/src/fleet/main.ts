@@ -30,6 +30,7 @@ try {
     mqtt: '3.1',
     seed: opts.seed,
     rampPerSec: opts['ramp-per-sec'],
+    provisionConcurrency: opts['provision-concurrency'],
     spreadIps: true,
   });
   const f = fleet;

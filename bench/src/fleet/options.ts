@@ -7,6 +7,8 @@ const schema = z.object({
   'ramp-per-sec': z.coerce.number().positive().default(100),
   'fanout-every-sec': z.coerce.number().positive().default(60),
   artworks: z.coerce.number().int().min(1).max(10_000).default(256),
+  // Registrations in flight at once (each makes the api mint an RSA-2048 client certificate).
+  'provision-concurrency': z.coerce.number().int().min(1).max(64).default(8),
   seed: z.coerce.number().int().default(12),
   'restart-broker': z.boolean().default(true),
   results: z.string().default('bench/RESULTS.md'),
@@ -19,7 +21,7 @@ export function parseOptions(argv: string[]): FleetBenchOptions {
     args: argv,
     options: {
       count: { type: 'string' }, minutes: { type: 'string' }, 'ramp-per-sec': { type: 'string' }, 'fanout-every-sec': { type: 'string' },
-      artworks: { type: 'string' }, seed: { type: 'string' }, 'restart-broker': { type: 'boolean' }, 'no-restart-broker': { type: 'boolean' }, results: { type: 'string' },
+      artworks: { type: 'string' }, 'provision-concurrency': { type: 'string' }, seed: { type: 'string' }, 'restart-broker': { type: 'boolean' }, 'no-restart-broker': { type: 'boolean' }, results: { type: 'string' },
     },
   });
   const { 'no-restart-broker': noRestart, ...rest } = values;
