@@ -58,7 +58,10 @@ export function isTlsFailure(err: unknown): boolean {
   if (typeof e?.code === 'number') return e.code !== 0 && e.code !== 3; // CONNACK refusal, not "server unavailable"
   if (typeof e?.code === 'string') {
     if (NETWORK_CODES.has(e.code)) return false;
-    if (/^ERR_SSL|^ERR_TLS|^EPROTO$|^ECONNRESET$/.test(e.code)) return true;
+    // A reset mid-handshake is what an overloaded broker does too (a reconnect storm); only a TLS
+    // alert or a refused CONNACK says the credentials themselves are the problem.
+    if (/^ERR_SSL|^ERR_TLS|^EPROTO$/.test(e.code)) return true;
+    if (e.code === 'ECONNRESET') return false;
   }
   return typeof e?.message === 'string' && /certificate|ssl|tls|alert|not authorized|bad user/i.test(e.message);
 }

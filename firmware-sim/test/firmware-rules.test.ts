@@ -56,6 +56,7 @@ describe('connect options and failures', () => {
   it('counts refused handshakes and CONNACKs toward the forced renewal, not a broker that is down', () => {
     expect(isTlsFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(false);
     expect(isTlsFailure(Object.assign(new Error('x'), { code: 'ETIMEDOUT' }))).toBe(false);
+    expect(isTlsFailure(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(false);
     expect(isTlsFailure(Object.assign(new Error('Connection refused: Server unavailable'), { code: 3 }))).toBe(false);
     expect(isTlsFailure(Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }))).toBe(true);
     expect(isTlsFailure(Object.assign(new Error('x'), { code: 'ERR_SSL_TLSV1_ALERT_CERTIFICATE_REVOKED' }))).toBe(true);
