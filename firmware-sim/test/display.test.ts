@@ -72,4 +72,11 @@ describe('frames and snapshot', () => {
     const meta = await sharp(png).metadata();
     expect(meta.height).toBeGreaterThan(picture.height * 8);
   });
+
+  it('writes the status line alone while nothing is on the panel', async () => {
+    const png = await snapshotPng({ width: 0, height: 0, rgb: new Uint8Array() }, '▶ all · no artwork');
+    const meta = await sharp(png).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.height).toBeLessThan(60);
+  });
 });

@@ -10,10 +10,13 @@ export const SNAPSHOT_SCALE = 8;
  * terminal shows it.
  */
 export async function snapshotPng(picture: Picture, statusLine: string, scale = SNAPSHOT_SCALE): Promise<Buffer> {
-  const art = await sharp(Buffer.from(picture.rgb), { raw: { width: picture.width, height: picture.height, channels: 3 } })
-    .resize(picture.width * scale, picture.height * scale, { kernel: 'nearest' })
-    .png()
-    .toBuffer();
+  // Nothing on the panel yet (or an artwork that could not be shown): the status line alone.
+  const art = picture.width === 0 || picture.height === 0
+    ? null
+    : await sharp(Buffer.from(picture.rgb), { raw: { width: picture.width, height: picture.height, channels: 3 } })
+      .resize(picture.width * scale, picture.height * scale, { kernel: 'nearest' })
+      .png()
+      .toBuffer();
   const escaped = statusLine.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const text = await sharp({ text: { text: `<span foreground="#d0d0d0">${escaped}</span>`, font: 'DejaVu Sans Mono 11', rgba: true, dpi: 96 } })
     .png()
@@ -23,7 +26,7 @@ export async function snapshotPng(picture: Picture, statusLine: string, scale = 
   const height = picture.height * scale + text.info.height + pad * 3;
   return sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 } } })
     .composite([
-      { input: art, left: pad, top: pad },
+      ...(art ? [{ input: art, left: pad, top: pad }] : []),
       { input: text.data, left: pad, top: picture.height * scale + pad * 2 },
     ])
     .png()
