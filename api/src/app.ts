@@ -29,6 +29,7 @@ import { playsetRoutes } from './features/playsets/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { deviceAuthPlugin } from './plugins/device-auth.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/error-envelope.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { liveStreamsPlugin } from './plugins/live-streams.ts';
 import { mqttPlugin } from './plugins/mqtt.ts';
@@ -56,6 +57,9 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
     trustProxy: config.http.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // Issue 11 §2: the router's and Node's own refusals leave in the one envelope too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
