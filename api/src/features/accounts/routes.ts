@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ApiConfig } from '../../config.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { handleSchema } from '../users/handle.ts';
-import { ownProfileSchema, publicProfileSchema } from '../users/profile.ts';
+import { ownProfileSchema } from '../users/profile.ts';
 import { signedInUser } from '../users/viewer.ts';
 import { passwordSchema } from './password.ts';
 import { REFRESH_TOKEN_TTL_MS } from './secret-token.ts';
@@ -17,6 +17,7 @@ const REFRESH_COOKIE_PATH = '/api/v1/auth';
 const emailSchema = z.email().max(254);
 const tokenSchema = z.string().min(1).max(256);
 const acceptedSchema = z.object({ status: z.literal('accepted') }).describe('always answered, whether or not the account exists');
+const signUpAcceptedSchema = z.object({ email: z.string(), handle: z.string(), verificationSent: z.literal(true) });
 const signedInSchema = z.object({ accessToken: z.string().describe('JWT, valid 15 minutes'), user: ownProfileSchema });
 
 export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async (app, { config }) => {
@@ -32,8 +33,10 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Sign up; sends a verification mail (log-in works once the email is verified)',
+      description:
+        'A known address gets the same 201 as a new one (its owner is mailed instead), so the answer never tells whether an account exists; `handle_taken` is the only 409.',
       body: z.object({ email: emailSchema, password: passwordSchema, handle: handleSchema }),
-      response: { 201: publicProfileSchema, ...errorResponses(400, 409, 429) },
+      response: { 201: signUpAcceptedSchema, ...errorResponses(400, 409, 429) },
     },
     onRequest: app.rateLimitByIp('register'),
   }, async (req, reply) => reply.status(201).send(await accounts.register(req.body)));
