@@ -5,7 +5,8 @@ import { deletePlayer } from '../../commands/revoke-player.ts';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { ownerPlayerSchema } from './present.ts';
-import { getPlayer, listPlayers, reissueCertificate, renamePlayer, rotateOwnedPlayerToken } from './service.ts';
+import { getPlayer, listPlayers, reissueCertificate, renamePlayer } from './service.ts';
+import { rotateOwnedPlayerToken } from './token-rotation.ts';
 
 const TAGS = ['players'];
 const idParams = z.object({ id: z.string().describe('The player key') });
