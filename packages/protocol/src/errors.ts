@@ -48,7 +48,6 @@ export const HTTP_ERROR_STATUS = {
   conflict: 409,
   artwork_duplicate: 409,
   handle_taken: 409,
-  email_taken: 409,
   player_limit_reached: 409,
   reaction_limit_exceeded: 409,
   comment_limit_reached: 409,
