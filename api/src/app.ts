@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { deviceHttpRoutes } from './features/device-http/routes.ts';
@@ -38,6 +38,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { redisPlugin } from './plugins/redis.ts';
 import { sqidsPlugin } from './plugins/sqids.ts';
+import { storableValidatorCompiler } from './plugins/validation.ts';
 
 export function redactTokens(url: string): string {
   return url.replace(/([?&](?:access_token|token)=)[^&]*/g, '$1[redacted]');
@@ -62,7 +63,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(storableValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandlerPlugin);
   await app.register(securityHeadersPlugin, {

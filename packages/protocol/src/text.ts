@@ -59,3 +59,30 @@ export function followsTextRule(schema: z.ZodType): boolean {
   const checks = (schema as { _zod: { def: { checks?: unknown[] } } })._zod.def.checks ?? [];
   return checks.includes(storableTextCheck);
 }
+
+/**
+ * Paths of every string (object keys included: PostgreSQL jsonb refuses U+0000 too) in a parsed
+ * JSON value that breaks the rule. For whole request parts, ahead of their schemas.
+ */
+export function unstorablePaths(value: unknown, path: (string | number)[] = [], found: (string | number)[][] = []): (string | number)[][] {
+  if (typeof value === 'string') {
+    if (!isStorableText(value)) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => unstorablePaths(item, [...path, i], found));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (!isStorableText(key)) found.push([...path, key]);
+      unstorablePaths(item, [...path, key], found);
+    }
+  }
+  return found;
+}
+
+/**
+ * A schema for a whole request part (body, query, params, a device payload) that refuses any
+ * string breaking the rule, wherever it sits — also in fields whose schema is `z.unknown()` or a
+ * record — before the part's own schema runs: `storableInput.pipe(schema)`.
+ */
+export const storableInput = z.unknown().check((ctx) => {
+  for (const path of unstorablePaths(ctx.value)) ctx.issues.push({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE, input: ctx.value });
+});
