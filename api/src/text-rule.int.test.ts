@@ -1,6 +1,8 @@
 import { UNSTORABLE_TEXT_MESSAGE } from '@makapix/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, nextIp, type TestMember } from '../test/fixtures/accounts.ts';
+import { makePng } from '../test/fixtures/artwork-images.ts';
+import { createArtist, uploadArtwork } from '../test/fixtures/posting.ts';
 import { createTestApp, type TestApp } from '../test/helpers.ts';
 
 // Issue 11 §1, HTTP: every string of every body, query and path parameter of every registered
@@ -161,6 +163,17 @@ describe('the text rule on every HTTP string (issue 11 §1)', () => {
       if (res.statusCode !== 400 || code !== 'validation_error') failures.push(`${c.label} → ${res.statusCode} ${res.body.slice(0, 160)}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  // (A multipart body is UTF-8 bytes: a lone surrogate cannot be sent in one, it arrives as U+FFFD.)
+  it('multipart upload fields follow the rule too (title, description, hashtags)', async () => {
+    const artist = await createArtist(t);
+    const png = await makePng();
+    for (const [field, value] of [['title', 'x\u0000'], ['description', 'x\u0000'], ['hashtags', 'x\u0000']] as const) {
+      const res = await uploadArtwork(t, artist, png, { title: 'ok', [field]: value });
+      expect(res.statusCode, `${field} ${res.body}`).toBe(400);
+      expect(res.json().error.code).toBe('validation_error');
+    }
   });
 
   it('names the field and the rule in the answer', async () => {
