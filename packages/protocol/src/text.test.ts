@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { commandPayloadSchemas } from './commands.ts';
 import { capabilitiesSchema, commandAckSchema, httpViewEventSchema, stateSchema, statusSchema, viewEventSchema } from './device-events.ts';
 import { promotedFeedQuerySchema, provisionRequestSchema, registerRequestSchema } from './provisioning.ts';
-import { listQuerySchema } from './http.ts';
+import { listQuerySchema } from './http/lists.ts';
 import { deviceRequestSchema } from './requests.ts';
 import { isStorableText, opaqueText, text, UNSTORABLE_TEXT_MESSAGE } from './text.ts';
 import { stringLeaves, textCases } from './text-walk.ts';

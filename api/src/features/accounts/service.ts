@@ -2,8 +2,7 @@ import { emailVerificationTokens, passwordResetTokens } from '@makapix/db';
 import { jobIds } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { errors, isAppError } from '../../errors.ts';
-import { canonicalHandle, isReservedHandle } from '../users/handle.ts';
-import type { OwnProfile } from '../users/profile.ts';
+import { canonicalHandle, isReservedHandle, type OwnProfile, type SignUpAccepted } from '@makapix/protocol';
 import { findIdByCanonicalHandle, promoteToOwner, uniqueViolation } from '../users/repo.ts';
 import { createUserService } from '../users/service.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.ts';
@@ -23,13 +22,6 @@ export interface SignedIn {
   accessToken: string;
   refreshToken: string;
   user: OwnProfile;
-}
-
-/** The one answer to a sign-up, whether the address was new or known (issue 11 §4). */
-export interface SignUpAccepted {
-  email: string;
-  handle: string;
-  verificationSent: true;
 }
 
 /**

@@ -11,17 +11,16 @@ import {
 } from '@makapix/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { registerPlayer } from '../../commands/register-player.ts';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { ownerPlayerSchema } from './present.ts';
+import { ownerPlayerSchema } from '@makapix/protocol';
 import { deliverCredentials } from './credentials.ts';
 import { provisionPlayer, renewDeviceCertificate } from './service.ts';
 import { rotateTokenAs, rotateTokenByPlayerKey } from './token-rotation.ts';
+import { playerKeyParamsSchema } from '@makapix/protocol';
 
 const TAGS = ['players (device plane)'];
-const keyParams = z.object({ key: playerKeySchema });
 
 /**
  * PROTOCOL.md §2: provisioning and credentials at the exact paths the firmware hard-codes. Bodies are
@@ -73,7 +72,7 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           '`api_token` is present only on the first successful fetch. Once the device has connected over mTLS with the certificate, ' +
           'its private key is no longer kept: 404 `credentials_delivered` until the owner re-issues the certificate.',
-        params: keyParams,
+        params: playerKeyParamsSchema,
         response: { 200: credentialsResponseSchema, ...errorResponses(400, 404, 429) },
       },
     },
@@ -117,7 +116,7 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'With no Authorization header (the firmware bootstraps its token so), knowing the player key is enough for a registered player that is not deleted and whose owner is in good standing (else 404); ' +
           'rate-limited per IP and per player (429) and logged in the audit history. A credential that is sent must be valid (401).',
-        params: keyParams,
+        params: playerKeyParamsSchema,
         response: { 200: tokenRotateResponseSchema, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { opaqueText } from './text.ts';
+import { opaqueText } from '../text.ts';
 
 // SPEC.md §3: `/api/v1` lists are `{"items": […], "nextCursor": string|null}` with keyset cursors,
 // `limit` default 50, max 200. (Device routes keep their own snake_case shapes.)
