@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { HttpErrorCode } from '@makapix/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -10,7 +11,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
  */
 
 /** Fastify's own refusals by code: the client's mistake under a stable name. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, HttpErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -22,7 +23,7 @@ const FASTIFY_CODES: Record<string, string> = {
 };
 
 /** Any other 4xx keeps its status and gets the status's code. */
-const STATUS_CODE_NAMES: Record<number, string> = {
+const STATUS_CODE_NAMES: Record<number, HttpErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
