@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { deviceHttpRoutes } from './features/device-http/routes.ts';
@@ -29,6 +29,7 @@ import { playsetRoutes } from './features/playsets/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { deviceAuthPlugin } from './plugins/device-auth.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/error-envelope.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { liveStreamsPlugin } from './plugins/live-streams.ts';
 import { mqttPlugin } from './plugins/mqtt.ts';
@@ -37,6 +38,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { redisPlugin } from './plugins/redis.ts';
 import { sqidsPlugin } from './plugins/sqids.ts';
+import { storableValidatorCompiler } from './plugins/validation.ts';
 
 export function redactTokens(url: string): string {
   return url.replace(/([?&](?:access_token|token)=)[^&]*/g, '$1[redacted]');
@@ -56,9 +58,12 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
     trustProxy: config.http.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // Issue 11 §2: the router's and Node's own refusals leave in the one envelope too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(storableValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandlerPlugin);
   await app.register(securityHeadersPlugin, {
