@@ -1,0 +1,36 @@
+import { ApiError } from './api-core.ts';
+
+/**
+ * DESIGN.md "errors name what went wrong and what to do", keyed by the api's error.code; anything
+ * not listed falls back to the api's own message, which is already a sentence.
+ */
+const WORDS: Record<string, string> = {
+  reaction_limit_exceeded: 'You can use at most 5 different reactions on one artwork. Remove one to add another.',
+  blocked: 'You cannot do this: one of you has blocked the other.',
+  comment_too_deep: 'Replies go two levels deep at most. Reply to the comment above instead.',
+  comment_limit_reached: 'This artwork has reached 1000 comments; no more can be added.',
+  rate_limited: 'Too many tries in a short time. Wait a moment and try again.',
+  email_not_verified: 'Please verify your email first: open the link we mailed you.',
+  invalid_credentials: 'That email and password do not match. Check them, or reset your password.',
+  handle_taken: 'That handle is taken (ignoring case and look-alike letters). Try another one.',
+  email_taken: 'An account with this email already exists. Log in or reset your password.',
+  artwork_duplicate: 'This exact image was already uploaded.',
+  already_reported: 'You already reported this; the moderators are looking at it.',
+  cannot_follow_self: 'You cannot follow yourself.',
+  cannot_block_self: 'You cannot block yourself.',
+  upload_limit_exceeded: 'You reached your uploads for this hour. Try again later.',
+  unauthorized: 'Your session has ended. Log in again.',
+  invalid_token: 'This link is invalid or has expired. Ask for a new one.',
+  not_found: 'This could not be found. It may have been deleted.',
+  network_error: 'The server could not be reached. Check your connection and try again.',
+};
+
+export function inWords(err: unknown): string {
+  if (err instanceof ApiError) {
+    const base = WORDS[err.code] ?? err.message;
+    if (err.status === 429 && err.retryAfterS) return `${WORDS.rate_limited!.replace('a moment', `${err.retryAfterS} s`)}`;
+    return base;
+  }
+  if (err instanceof TypeError) return WORDS.network_error!;
+  return 'Something went wrong. Try again.';
+}

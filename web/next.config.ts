@@ -1,0 +1,13 @@
+import type { NextConfig } from 'next';
+
+// The workspace packages ship TypeScript sources (with .ts import suffixes); Next compiles them.
+const config: NextConfig = {
+  transpilePackages: ['@makapix/protocol', '@makapix/media'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Every artwork is already a pixel-exact file in the vault: next/image's resampler would blur it.
+  images: { unoptimized: true },
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default config;
