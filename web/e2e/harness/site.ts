@@ -87,7 +87,7 @@ export class WebSite {
     const form = new FormData();
     form.set('title', title);
     for (const tag of hashtags) form.append('hashtags', tag);
-    form.set('file', new Blob([file.bytes], { type: file.type }), file.name);
+    form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
     const up = await this.api<{ id: string }>('POST', '/posts', { token, form });
     if (up.status !== 202) throw new Error(`upload ${title}: ${up.status} ${JSON.stringify(up.body)}`);
     for (let i = 0; i < 240; i++) {

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { generateArtwork } from '@makapix/worker/demo/generate-art';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WebEnv } from './harness/env.ts';
+import { WebSite } from './harness/site.ts';
+import { apiErrorJourney } from './journeys/api-errors.ts';
+import { artistJourney } from './journeys/artist.ts';
+import { keyboardJourney } from './journeys/keyboard.ts';
+import { passwordJourney } from './journeys/password.ts';
+import { pixelJourney } from './journeys/pixels.ts';
+import { uploadRulesJourney } from './journeys/upload-rules.ts';
+import { visitorJourney } from './journeys/visitor.ts';
+
+// The web app in Debian's Chromium against the whole platform started by the README's run command
+// (one stack and one browser for every journey: starting them is most of the cost). Journeys run in
+// order, each in its own browser profile; axe audits every page they visit.
+const site = new WebSite(path.join(inject('scratchDir'), `web-e2e-${process.pid}`));
+const env = new WebEnv(site, path.join(inject('scratchDir'), `web-e2e-${process.pid}`));
+let artworkRoute = '';
+
+describe('the web app in Chromium', { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    await site.start();
+    const artist = await site.member('keeper');
+    const bytes = await generateArtwork(4711, { format: 'png', width: 16, height: 16 });
+    artworkRoute = `/p/${await site.uploadReady(artist.token, { bytes, name: 'keeper.png', type: 'image/png' }, 'Keeper sprite', ['keeper'])}`;
+  }, site.startupMs + 60_000);
+
+  afterAll(async () => {
+    await env.closeAll();
+    await site.stop();
+  });
+
+  describe('visitor', () => visitorJourney(env));
+  describe('pixel-exact artwork', () => pixelJourney(env));
+  describe('upload rules', () => uploadRulesJourney(env));
+  describe('artist', () => artistJourney(env));
+  describe('keyboard only', () => keyboardJourney(env, () => artworkRoute));
+  describe('password reset', () => passwordJourney(env));
+  describe('api errors', () => apiErrorJourney(env, () => artworkRoute));
+
+  it('axe reports no violation on any page the journeys visited', () => {
+    expect(env.audit.unaudited()).toEqual([]);
+    expect(env.audit.failures).toEqual([]);
+  });
+});
