@@ -125,7 +125,7 @@ export function artistJourney(env: WebEnv): void {
     await page.getByRole('button', { name: 'Reply', exact: true }).first().click();
     const reply = 'Thank you! Six frames of bob.';
     await page.getByRole('textbox', { name: /^Reply/ }).fill(reply);
-    await page.getByRole('button', { name: /^(Post reply|Reply)$/ }).last().click();
+    await page.getByRole('button', { name: 'Post reply', exact: true }).click();
     await visible(page.locator('main').getByText(reply));
     await env.audit.audit(page, 'replied');
     const sqid = artwork.split('/').pop()!;

@@ -23,7 +23,7 @@ export function passwordJourney(env: WebEnv): void {
     const renewed = { ...member, password: 'a-brand-new-secret-7' };
     await page.getByLabel('New password', { exact: true }).fill(renewed.password);
     await page.getByRole('button', { name: 'Set new password', exact: true }).click();
-    await page.getByRole('button', { name: 'Set new password', exact: true }).waitFor({ state: 'detached' });
+    await visible(page.locator('main').getByRole('link', { name: 'Log in', exact: true }));
     await env.audit.audit(page, 'password set');
     await logIn(page, env.site.origin, renewed);
     expect((await env.site.api('POST', '/auth/login', { json: { email: member.email, password: member.password } })).status).toBe(401);
