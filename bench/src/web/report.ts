@@ -17,7 +17,7 @@ export interface WebBenchReport {
 
 export const GOALS = { performance: 90, accessibility: 100, seo: 95, ratio: 0.5, p99Ms: 100 } as const;
 
-const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+const mark = (ok: boolean) => (ok ? 'met' : '**FAIL**');
 const loads = (l: number[]) => l.map((v) => v.toFixed(2)).join(' / ');
 
 /** The `## Web` section of bench/RESULTS.md. */
