@@ -7,7 +7,8 @@ const config: NextConfig = {
   reactStrictMode: true,
   // Every artwork is already a pixel-exact file in the vault: next/image's resampler would blur it.
   images: { unoptimized: true },
-  typescript: { ignoreBuildErrors: false },
+  // The repository's typecheck (turbo, `npm test`) checks the web; the build need not do it again.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default config;
