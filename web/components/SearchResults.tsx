@@ -56,7 +56,7 @@ export function SearchResults({ initialQuery, initial }: { initialQuery: string;
   const count = results ? results.artworks.items.length + results.artists.length + results.hashtags.length : 0;
   return (
     <>
-      <form action="/search" method="get" role="search" className="row" onSubmit={(e) => e.preventDefault()}>
+      <form action="/search" method="get" role="search" aria-label="Find" className="row" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="search-page-q" className="visually-hidden">Find artworks, artists and hashtags</label>
         <input id="search-page-q" type="search" name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Type to search" style={{ flex: 1, maxWidth: 520 }} maxLength={100} />
         <noscript><button type="submit">Search</button></noscript>

@@ -20,7 +20,7 @@ export function SiteHeader() {
         <Link href="/" className="logo">
           Makapix <span>Club</span>
         </Link>
-        <form role="search" action="/search" method="get" className="header-search">
+        <form role="search" aria-label="Site search" action="/search" method="get" className="header-search">
           <input type="search" name="q" aria-label="Search" placeholder="Search artworks, artists, #tags" />
         </form>
         <nav aria-label="Account" className="header-actions">
