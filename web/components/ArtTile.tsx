@@ -9,7 +9,7 @@ export function ArtTile({ post, priority }: { post: PostSummary; priority?: bool
   const size = span * GRID_CELL + (span - 1) * 8;
   return (
     <li className={span === 2 ? 'span2' : undefined}>
-      <Link href={`/p/${post.id}`} className="tile">
+      <Link href={`/p/${post.id}`} className="tile" prefetch={false}>
         {post.artUrl && post.width && post.height ? (
           <PixelArt src={post.artUrl} alt={post.title} width={post.width} height={post.height} box={{ width: size, height: size }} priority={priority} />
         ) : (

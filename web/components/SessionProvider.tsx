@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { buildInit, errorFrom, parseAnswer, type Transport } from '@/lib/api-core';
 import { createApi, type Api } from '@/lib/api';
-import { jwtExpiry, renewDelay, TokenKeeper } from '@/lib/session';
+import { jwtExpiry, readHint, renewDelay, TokenKeeper, writeHint } from '@/lib/session';
 import { refreshedSchema, type OwnProfile } from '@/lib/shapes';
 
 /**
@@ -64,6 +64,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Load the profile whenever a token appears; a lost token signs the page out.
   useEffect(() => {
     return keeper.onChange((token) => {
+      writeHint(storage(), token !== null);
       if (token === null) {
         setUser(null);
         setStatus('signed-out');
@@ -78,11 +79,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       bc.onmessage = (e: MessageEvent<Message>) => {
         if (e.data.type === 'token') {
           lastShared.current = e.data.token;
-          if (keeper.current !== null) keeper.set(e.data.token);
+          const wasSignedOut = keeper.current === null;
+          keeper.set(e.data.token);
+          // Logged in in another tab: this one follows.
+          if (wasSignedOut) api.me().then((me) => { setUser(me); setStatus('signed-in'); }, () => {});
         } else if (e.data.type === 'signed-out') keeper.set(null);
       };
     }
     let cancelled = false;
+    if (!readHint(storage())) {
+      setStatus('signed-out');
+      return () => bc?.close();
+    }
     keeper.renew().then(async (token) => {
       if (cancelled) return;
       if (!token) return setStatus('signed-out');
@@ -121,6 +129,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signedIn = useCallback(
     (token: string, me: OwnProfile) => {
       keeper.set(token);
+      channel.current?.postMessage({ type: 'token', token } satisfies Message);
       setUser(me);
       setStatus('signed-in');
     },
@@ -141,6 +150,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [status, user, api, keeper, signedIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+function storage(): Storage | null {
+  try {
+    return typeof window === 'undefined' ? null : window.localStorage;
+  } catch {
+    return null;
+  }
 }
 
 export function useSession(): Session {

@@ -89,3 +89,20 @@ describe('TokenKeeper', () => {
     expect(renewals).toBe(0);
   });
 });
+
+describe('session hint', () => {
+  it('is set while signed in and cleared on sign-out, and storage errors never break the page', async () => {
+    const { readHint, writeHint } = await import('./session.ts');
+    const map = new Map<string, string>();
+    const store = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v), removeItem: (k: string) => void map.delete(k) };
+    expect(readHint(store)).toBe(false);
+    writeHint(store, true);
+    expect(readHint(store)).toBe(true);
+    writeHint(store, false);
+    expect(readHint(store)).toBe(false);
+    const broken = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); }, removeItem: () => {} };
+    expect(readHint(broken)).toBe(true);
+    expect(() => writeHint(broken, true)).not.toThrow();
+    expect(readHint(null)).toBe(false);
+  });
+});

@@ -75,3 +75,29 @@ export class TokenKeeper {
     return second;
   }
 }
+
+/**
+ * A hint (never the token) that this browser has a session: visitors then make no refresh call on
+ * every page load (a certain 401). Set on log-in and on every renewal, cleared when renewal fails.
+ */
+export const SESSION_HINT_KEY = 'mpx_has_session';
+export interface HintStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+export function readHint(store: HintStore | null): boolean {
+  try {
+    return store?.getItem(SESSION_HINT_KEY) === '1';
+  } catch {
+    return true;
+  }
+}
+export function writeHint(store: HintStore | null, signedIn: boolean): void {
+  try {
+    if (signedIn) store?.setItem(SESSION_HINT_KEY, '1');
+    else store?.removeItem(SESSION_HINT_KEY);
+  } catch {
+    // Storage may be disabled; the hint is only an optimization.
+  }
+}
