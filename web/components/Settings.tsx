@@ -82,13 +82,13 @@ function ProfileSettings({ me }: { me: OwnProfile }) {
           <legend className="label">Show artworks with these hashtags</legend>
           <p className="hint">Hidden from you unless you opt in.</p>
           {MONITORED.map((t) => (
-            <label key={t} className="row">
+            <label key={t} className="check">
               <input type="checkbox" checked={tags.includes(t)} onChange={(e) => setTags(e.target.checked ? [...tags, t] : tags.filter((x) => x !== t))} />
               #{t} — {MONITORED_WORDS[t]}
             </label>
           ))}
         </fieldset>
-        <label className="row field">
+        <label className="check">
           <input type="checkbox" checked={digest} onChange={(e) => setDigest(e.target.checked)} />
           Email me a daily digest of unread notifications
         </label>

@@ -2,9 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { cache } from 'react';
 import { ArtistTools } from '@/components/ArtistTools';
+import { ArtworkStage } from '@/components/ArtworkStage';
 import { Comments } from '@/components/Comments';
 import { FollowButton } from '@/components/FollowButton';
-import { PixelArt } from '@/components/PixelArt';
 import { Reactions } from '@/components/Reactions';
 import { ReportButton } from '@/components/ReportButton';
 import { ShareLink } from '@/components/ShareLink';
@@ -42,8 +42,7 @@ export default async function ArtworkPage({ params }: Props) {
       <div className="artwork-layout">
         <div>
           {post.artUrl && post.width && post.height ? (
-            <PixelArt src={post.artUrl} alt={post.title} width={post.width} height={post.height} box="fill" fallbackBox={{ width: 512, height: 512 }}
-              className="artwork-stage" checker={transparent} priority />
+            <ArtworkStage src={post.artUrl} title={post.title} width={post.width} height={post.height} transparent={transparent} />
           ) : (
             <div className="artwork-stage checker pixel-box" role="img" aria-label={post.title}>
               <p>{post.state === 'processing' ? 'Processing…' : 'This image is not available.'}</p>
