@@ -63,6 +63,8 @@ export function LiveNotifications({ children }: { children: ReactNode }) {
       clearTimeout(retry);
       if (!stopped) retry = setTimeout(() => void connect(renew), delay);
     };
+    // The count at once (the stream repeats it when it opens, which can take a moment).
+    session.api.unreadCount().then((c) => !stopped && setUnread((old) => old ?? c.count), () => {});
     void connect(false);
     return () => {
       stopped = true;
