@@ -25,7 +25,7 @@ const dataDir = path.join(dataRoot, 'bench', `web-${process.pid}`);
 const ports = await freeStackPorts();
 const origin = `http://localhost:${ports.http}`;
 log(`starting the platform (the README's run command) in ${dataDir}`);
-const stack = RunningStack.start(dataDir, ports, { MAKAPIX_SIM_PLAYERS: '0' });
+const stack = RunningStack.start(dataDir, ports, { MAKAPIX_SIM_PLAYERS: '1' });
 let next: Awaited<ReturnType<typeof startBenchNext>> | undefined;
 const cleanup = async () => {
   await next?.stop().catch(() => undefined);

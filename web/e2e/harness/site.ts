@@ -1,5 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MailSinkClient } from '@makapix/devstack';
+import { dataRoot, MailSinkClient } from '@makapix/devstack';
 import { freeStackPorts, RunningStack, type StackPorts } from '@makapix/e2e/stack.ts';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './browser.ts';
@@ -35,15 +36,19 @@ export class WebSite {
     this.ports = await freeStackPorts();
     this.origin = `http://localhost:${this.ports.http}`;
     this.mail = new MailSinkClient(`http://127.0.0.1:${this.ports.mailApi}`);
-    // A small demo seed and no simulated players: the journeys need a live feed, not a busy machine.
-    this.stack = RunningStack.start(path.join(this.dataDir, 'stack'), this.ports, { MAKAPIX_SEED_ARTWORKS: '8', MAKAPIX_SIM_PLAYERS: '0' });
+    // A small demo seed and one simulated player (with 0 the players process exits at once, which the
+    // run command takes for a crash): the journeys need a live feed, not a busy machine.
+    this.stack = RunningStack.start(path.join(this.dataDir, 'stack'), this.ports, { MAKAPIX_SEED_ARTWORKS: '8', MAKAPIX_SIM_PLAYERS: '1' });
     const [browser] = await Promise.all([launchChromium(), this.stack.waitFor('Makapix Club is running', STARTUP_MS)]);
     this.browser = browser;
   }
 
+  /** Stops both; the stack's log stays in .data/web-e2e-stack.log to read after a failure. */
   async stop(): Promise<void> {
     await this.browser?.close();
     await this.stack?.interrupt();
+    await mkdir(dataRoot, { recursive: true });
+    await writeFile(path.join(dataRoot, 'web-e2e-stack.log'), this.stack?.log ?? '');
   }
 
   url(route: string): string {
