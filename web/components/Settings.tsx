@@ -107,7 +107,7 @@ function AvatarSettings({ me }: { me: OwnProfile }) {
   useEffect(() => {
     api.userPosts(me.id, { limit: 60 }).then((p) => setPosts(p.items.filter((x) => x.state === 'ready' && x.artUrl)), () => setPosts([]));
   }, [api, me.id]);
-  const choose = (url: string | null) => save(async () => setUser(await api.updateMe({ avatarUrl: url })), url ? 'Your avatar is changed.' : 'Your avatar is removed.');
+  const choose = (postId: string | null) => save(async () => setUser(await api.setAvatar(postId)), postId ? 'Your avatar is changed.' : 'Your avatar is removed.');
   return (
     <Section title="Avatar">
       <p className="hint">Pick one of your artworks as your avatar.</p>
@@ -116,7 +116,7 @@ function AvatarSettings({ me }: { me: OwnProfile }) {
           {posts.map((p) => (
             <li key={p.id}>
               <button type="button" className="tile" style={{ padding: 0, width: 64, height: 64 }} disabled={busy}
-                aria-pressed={me.avatarUrl === p.upscaledUrl} aria-label={`Use “${p.title}” as avatar`} onClick={() => void choose(p.upscaledUrl)}>
+                aria-pressed={me.avatarUrl === p.upscaledUrl} aria-label={`Use “${p.title}” as avatar`} onClick={() => void choose(p.id)}>
                 <PixelArt src={p.artUrl!} alt="" width={p.width ?? 8} height={p.height ?? 8} box={{ width: 64, height: 64 }} />
               </button>
             </li>

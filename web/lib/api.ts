@@ -48,6 +48,7 @@ export function createApi(t: Transport) {
     me: () => t(s.ownProfileSchema, '/me'),
     updateMe: (patch: Partial<{ handle: string; bio: string | null; avatarUrl: string | null; monitoredHashtags: string[]; emailDigest: boolean }>) =>
       t(s.ownProfileSchema, '/me', { method: 'PATCH', body: patch }),
+    setAvatar: (postId: string | null) => t(s.ownProfileSchema, '/me/avatar', { method: 'PUT', body: { postId } }),
     userByHandle: (handle: string) => t(s.publicProfileSchema, `/users/by-handle/${enc(handle)}`),
     followers: (userId: string, p: Page = {}) => t(s.followListSchema, `/users/${enc(userId)}/followers${query(p)}`),
     followingOf: (userId: string, p: Page = {}) => t(s.followListSchema, `/users/${enc(userId)}/following${query(p)}`),
