@@ -10,7 +10,8 @@ import { repoRoot } from '../paths.ts';
  */
 const WEB_DIR = path.join(repoRoot, 'web');
 const HASH_FILE = path.join(WEB_DIR, '.build-hash');
-const SOURCES = ['web/app', 'web/components', 'web/lib', 'web/public', 'packages/protocol/src', 'packages/media/src'];
+// web/public is not here: `next start` serves it as it is, without a build.
+const SOURCES = ['web/app', 'web/components', 'web/lib', 'packages/protocol/src', 'packages/media/src'];
 const FILES = ['web/package.json', 'web/next.config.ts', 'web/tsconfig.json', 'package-lock.json'];
 
 async function listFiles(dir: string): Promise<string[]> {
