@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { generateArtwork } from '@makapix/worker/demo/generate-art';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { WebEnv } from './harness/env.ts';
 import { WebSite } from './harness/site.ts';
 import { apiErrorJourney } from './journeys/api-errors.ts';
@@ -20,13 +20,22 @@ let artworkRoute = '';
 
 describe('the web app in Chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
+    env.step('starting the stack and Chromium');
     await site.start();
+    env.step('stack running');
     const artist = await site.member('keeper');
     const bytes = await generateArtwork(4711, { format: 'png', width: 16, height: 16 });
     artworkRoute = `/p/${await site.uploadReady(artist.token, { bytes, name: 'keeper.png', type: 'image/png' }, 'Keeper sprite', ['keeper'])}`;
   }, site.startupMs + 60_000);
 
+  beforeEach((ctx) => env.step(`▶ ${ctx.task.name}`));
+  afterEach(async (ctx) => {
+    env.step(`${ctx.task.result?.state === 'fail' ? '✗' : '✓'} ${ctx.task.name}`);
+    if (ctx.task.result?.state === 'fail') await env.keepEvidence(ctx.task.name);
+  });
+
   afterAll(async () => {
+    await env.writeSteps();
     await env.closeAll();
     await site.stop();
   });

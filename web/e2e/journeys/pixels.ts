@@ -40,7 +40,8 @@ export function pixelJourney(env: WebEnv): void {
   it.each([1, 1.25, 2])('is pixel-exact at device scale factor %s', async (scale) => {
     const { image, box } = await artworkDevicePixels(env, route, scale);
     const verdict = checkPixelExact(image, TWO_COLOUR_8X8);
-    expect(verdict, `element ${box.width}×${box.height} CSS px at (${box.x}, ${box.y})`).toMatchObject({ ok: true });
+    const where = `element ${box.width}×${box.height} CSS px at (${box.x}, ${box.y}), device px (${box.x * scale}, ${box.y * scale})`;
+    expect(verdict.ok ? 'pixel-exact' : `${where}: ${verdict.reason}`).toBe('pixel-exact');
     // The artwork page shows the art large, not at its 8 px native size.
     expect(verdict.ok && verdict.scale).toBeGreaterThanOrEqual(8);
   });
