@@ -1,6 +1,5 @@
 'use client';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { inWords } from '@/lib/words';
 import type { Feed, MemberRef } from '@/lib/shapes';
@@ -18,7 +17,6 @@ export interface SearchInitial {
 /** Results as you type (debounced 250 ms, stale answers dropped); the URL follows the query. */
 export function SearchResults({ initialQuery, initial }: { initialQuery: string; initial: SearchInitial | null }) {
   const { api } = useSession();
-  const router = useRouter();
   const [q, setQ] = useState(initialQuery);
   const [results, setResults] = useState<SearchInitial | null>(initial);
   const [busy, setBusy] = useState(false);
@@ -30,7 +28,8 @@ export function SearchResults({ initialQuery, initial }: { initialQuery: string;
     if (query === (results?.q ?? '')) return;
     const ticket = ++latest.current;
     const timer = setTimeout(async () => {
-      router.replace(query ? `/search?q=${encodeURIComponent(query)}` : '/search', { scroll: false });
+      // The address follows the query without asking the server to render the page again.
+      window.history.replaceState(null, '', query ? `/search?q=${encodeURIComponent(query)}` : '/search');
       if (!query) return setResults(null);
       setBusy(true);
       try {
