@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useId, useState } from 'react';
+import { stamp } from '@/lib/format';
 import { inWords } from '@/lib/words';
 import type { Comment, Thread } from '@/lib/shapes';
 import { ConfirmDialog } from './Dialog';
@@ -91,7 +92,7 @@ function CommentItem({ comment, postId, act }: { comment: Node; postId: string; 
       <article aria-label={comment.author ? `Comment by @${comment.author.handle}` : 'Removed comment'}>
         <header>
           {comment.author ? <Link href={`/u/${encodeURIComponent(comment.author.handle)}`}>@{comment.author.handle}</Link> : <span>—</span>}{' '}
-          <time dateTime={comment.createdAt}>{new Date(comment.createdAt).toLocaleString()}</time>
+          <time dateTime={comment.createdAt}>{stamp(comment.createdAt)}</time>
           {comment.editedAt ? ' · edited' : ''}
           {comment.state === 'hidden' ? ' · hidden by a moderator' : ''}
         </header>

@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { stamp } from '@/lib/format';
 import { inWords } from '@/lib/words';
 import type { Notification } from '@/lib/shapes';
 import { useLiveNotifications } from './LiveNotifications';
@@ -75,7 +76,7 @@ export function Inbox() {
                 {n.read ? null : <span className="visually-hidden">Unread: </span>}
                 {n.postId ? <Link href={`/p/${n.postId}`} onClick={() => void markOne(n)}>{describe(n)}</Link> : describe(n)}
                 <br />
-                <time className="hint" dateTime={n.createdAt}>{new Date(n.createdAt).toLocaleString()}</time>
+                <time className="hint" dateTime={n.createdAt}>{stamp(n.createdAt)}</time>
               </span>
               {n.read ? null : <button type="button" onClick={() => void markOne(n)}>Mark read</button>}
             </li>

@@ -20,3 +20,8 @@ export function excerpt(text: string | null, fallback: string, max = 160): strin
   if (!t) return fallback;
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
+
+/** A timestamp that reads the same on the server and in the browser (no hydration mismatch). */
+export function stamp(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
