@@ -11,7 +11,8 @@ export function ArtTile({ post, priority }: { post: PostSummary; priority?: bool
     <li className={span === 2 ? 'span2' : undefined}>
       <Link href={`/p/${post.id}`} className="tile" prefetch={false}>
         {post.artUrl && post.width && post.height ? (
-          <PixelArt src={post.artUrl} alt={post.title} width={post.width} height={post.height} box={{ width: size, height: size }} priority={priority} />
+          <PixelArt src={post.artUrl} alt={post.title} width={post.width} height={post.height} box={{ width: size, height: size }} priority={priority}
+            stillWhenReducedMotion={(post.frameCount ?? 1) > 1} />
         ) : (
           <div className="pixel-box checker" style={{ width: size, height: size }} role="img" aria-label={post.title} />
         )}

@@ -38,6 +38,34 @@ export interface PixelArtProps {
   checker?: boolean;
   className?: string;
   priority?: boolean;
+  /** Animated art that should hold still for people who asked for reduced motion (grids). */
+  stillWhenReducedMotion?: boolean;
+}
+
+/**
+ * DESIGN.md: with reduced motion, grids show a still first frame. A freshly decoded GIF/WebP draws
+ * its first frame onto a canvas; that frame becomes the image (the vault allows cross-origin reads).
+ */
+function useStillFrame(src: string, width: number, height: number, wanted: boolean): string | null {
+  const [still, setStill] = useState<string | null>(null);
+  useEffect(() => {
+    if (!wanted || !window.matchMedia('(prefers-reduced-motion: reduce)').matches) return;
+    const img = new Image(width, height);
+    img.crossOrigin = 'anonymous';
+    img.onload = () => {
+      try {
+        const canvas = document.createElement('canvas');
+        canvas.width = width;
+        canvas.height = height;
+        canvas.getContext('2d')?.drawImage(img, 0, 0, width, height);
+        setStill(canvas.toDataURL('image/png'));
+      } catch {
+        // A tainted canvas (no CORS) leaves the animation as it is.
+      }
+    };
+    img.src = src;
+  }, [src, width, height, wanted]);
+  return still;
 }
 
 /**
@@ -46,8 +74,9 @@ export interface PixelArtProps {
  * width and height set before the image loads. The server renders with DPR 1; the client corrects
  * in a layout effect (before paint) inside a box whose size never depends on the image.
  */
-export function PixelArt({ src, alt, width, height, box, fallbackBox, checker = true, className, priority }: PixelArtProps) {
+export function PixelArt({ src, alt, width, height, box, fallbackBox, checker = true, className, priority, stillWhenReducedMotion = false }: PixelArtProps) {
   const dpr = useDevicePixelRatio();
+  const still = useStillFrame(src, width, height, stillWhenReducedMotion);
   const boxRef = useRef<HTMLDivElement>(null);
   const [measured, setMeasured] = useState<{ width: number; height: number } | null>(null);
 
@@ -72,7 +101,7 @@ export function PixelArt({ src, alt, width, height, box, fallbackBox, checker = 
       <img
         data-pixel-art=""
         data-scale={scale.factor}
-        src={src}
+        src={still ?? src}
         alt={alt}
         width={width}
         height={height}
