@@ -84,6 +84,15 @@ export function Player({ channel }: { channel: string }) {
     return () => clearTimeout(timer);
   }, [paused, dwell, index, items.length, go]);
 
+  // Full screen: the page behind the player is out of reach of Tab and screen readers meanwhile.
+  useEffect(() => {
+    const behind = [...document.querySelectorAll('.site-header, .site-footer, .bottom-bar')];
+    for (const el of behind) el.setAttribute('inert', '');
+    return () => {
+      for (const el of behind) el.removeAttribute('inert');
+    };
+  }, []);
+
   useEffect(() => {
     root.current?.focus();
     const onKey = (e: KeyboardEvent) => {
