@@ -18,6 +18,12 @@ const site = new WebSite(path.join(inject('scratchDir'), `web-e2e-${process.pid}
 const env = new WebEnv(site, path.join(inject('scratchDir'), `web-e2e-${process.pid}`));
 let artworkRoute = '';
 
+/** A journey's browser profiles close when it ends: open pages keep timers and live connections busy. */
+function journey(register: () => void): void {
+  register();
+  afterAll(() => env.closeAll());
+}
+
 describe('the web app in Chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     env.step('starting the stack and Chromium');
@@ -40,13 +46,13 @@ describe('the web app in Chromium', { timeout: 120_000 }, () => {
     await site.stop();
   });
 
-  describe('visitor', () => visitorJourney(env));
-  describe('pixel-exact artwork', () => pixelJourney(env));
-  describe('upload rules', () => uploadRulesJourney(env));
-  describe('artist', () => artistJourney(env));
-  describe('keyboard only', () => keyboardJourney(env, () => artworkRoute));
-  describe('password reset', () => passwordJourney(env));
-  describe('api errors', () => apiErrorJourney(env, () => artworkRoute));
+  describe('visitor', () => journey(() => visitorJourney(env)));
+  describe('pixel-exact artwork', () => journey(() => pixelJourney(env)));
+  describe('upload rules', () => journey(() => uploadRulesJourney(env)));
+  describe('artist', () => journey(() => artistJourney(env)));
+  describe('keyboard only', () => journey(() => keyboardJourney(env, () => artworkRoute)));
+  describe('password reset', () => journey(() => passwordJourney(env)));
+  describe('api errors', () => journey(() => apiErrorJourney(env, () => artworkRoute)));
 
   it('axe reports no violation on any page the journeys visited', () => {
     expect(env.audit.unaudited()).toEqual([]);

@@ -17,6 +17,8 @@ export async function pickFirstEmoji(page: Page): Promise<string> {
     const name = (await button.getAttribute('aria-label')) ?? (await button.innerText());
     if (/\p{Extended_Pictographic}/u.test(name)) {
       await button.click();
+      // The modal dialog makes the page behind it inert until the api answered and it closed.
+      await dialog.waitFor({ state: 'hidden' });
       return name.trim();
     }
   }
