@@ -7,7 +7,7 @@ export function ArtworkStage({ src, title, width, height, transparent }: { src: 
   const [checker, setChecker] = useState(transparent);
   return (
     <>
-      <PixelArt src={src} alt={title} width={width} height={height} box="fill" fallbackBox={{ width: 512, height: 512 }} className="artwork-stage" checker={checker} priority />
+      <PixelArt src={src} alt={title} width={width} height={height} box="fill" fallbackBox={{ width: 256, height: 256 }} className="artwork-stage" checker={checker} priority />
       {transparent ? (
         <p className="row" style={{ justifyContent: 'center' }}>
           <button type="button" className="link" aria-pressed={checker} onClick={() => setChecker((c) => !c)}>Checkerboard behind transparent pixels</button>

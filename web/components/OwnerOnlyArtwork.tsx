@@ -23,7 +23,7 @@ export function OwnerOnlyArtwork({ children }: { children: ReactNode }) {
     <div className="artwork-layout">
       <div>
         {post.artUrl && post.width && post.height ? (
-          <PixelArt src={post.artUrl} alt={post.title} width={post.width} height={post.height} box="fill" fallbackBox={{ width: 512, height: 512 }} className="artwork-stage" />
+          <PixelArt src={post.artUrl} alt={post.title} width={post.width} height={post.height} box="fill" fallbackBox={{ width: 256, height: 256 }} className="artwork-stage" />
         ) : (
           <div className="artwork-stage checker pixel-box" role="img" aria-label={post.title}><p>{post.state === 'processing' ? 'Processing…' : 'No image'}</p></div>
         )}
