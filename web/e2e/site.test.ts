@@ -24,7 +24,7 @@ function journey(register: () => void): void {
   afterAll(() => env.closeAll());
 }
 
-describe('the web app in Chromium', { timeout: 120_000 }, () => {
+describe('the web app in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     env.step('starting the stack and Chromium');
     await site.start();
