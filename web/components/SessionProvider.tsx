@@ -42,7 +42,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           const exp = shared ? jwtExpiry(shared) : null;
           if (shared && exp && exp - Date.now() > 120_000 && shared !== keeper.current) return shared;
           const res = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin' });
-          if (!res.ok) return null;
+          // Refused (no or spent cookie): signed out. Anything else (api down): try again later.
+          if (res.status === 401 || res.status === 403) return null;
+          if (!res.ok) throw new Error(`refresh answered ${res.status}`);
           const { accessToken } = refreshedSchema.parse(await res.json());
           channel.current?.postMessage({ type: 'token', token: accessToken } satisfies Message);
           return accessToken;

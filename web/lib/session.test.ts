@@ -65,13 +65,17 @@ describe('TokenKeeper', () => {
     expect(renewals).toBe(0);
   });
 
-  it('treats a failed renewal as signed out', async () => {
-    const keeper = new TokenKeeper(async () => {
+  it('signs out when the renewal is refused, but not when the network fails', async () => {
+    const refused = new TokenKeeper(async () => null);
+    refused.set('stale');
+    expect(await refused.renew()).toBeNull();
+    expect(refused.current).toBeNull();
+    const offline = new TokenKeeper(async () => {
       throw new TypeError('offline');
     });
-    keeper.set('stale');
-    expect(await keeper.renew()).toBeNull();
-    expect(keeper.current).toBeNull();
+    offline.set('stale');
+    expect(await offline.renew()).toBeNull();
+    expect(offline.current).toBe('stale');
   });
 
   it('reuses a token renewed by another call instead of rotating the cookie again', async () => {

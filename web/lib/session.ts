@@ -45,14 +45,20 @@ export class TokenKeeper {
     return () => this.listeners.delete(listener);
   }
 
-  /** One renewal at a time: concurrent callers share it (the refresh token rotates on every use). */
+  /**
+   * One renewal at a time: concurrent callers share it (the refresh token rotates on every use).
+   * A refused renewal (null) signs out; a failed one (network) changes nothing, so a flaky
+   * connection does not end the session.
+   */
   renew(): Promise<string | null> {
     this.inflight ??= this.renewFn()
-      .catch(() => null)
-      .then((token) => {
-        this.set(token);
-        return token;
-      })
+      .then(
+        (token) => {
+          this.set(token);
+          return token;
+        },
+        () => null,
+      )
       .finally(() => {
         this.inflight = null;
       });
