@@ -8,6 +8,8 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   bytesPerResponse: number;
   failures: number;
+  /** What the failures were: non-2xx answers, connection errors, requests over autocannon's 10 s timeout. */
+  failed: { non2xx: number; errors: number; timeouts: number };
   load1: number;
 }
 
@@ -23,6 +25,7 @@ export async function measureLoad(label: string, url: string, connections: numbe
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
     bytesPerResponse: requests ? r.throughput.total / requests : 0,
     failures: r.non2xx + r.errors + r.timeouts,
+    failed: { non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts },
     load1: os.loadavg()[0]!,
   };
 }

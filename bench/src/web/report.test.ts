@@ -8,7 +8,7 @@ const page = (label: string, performance: number, accessibility: number, seo: nu
   metrics: { fcp: 900, lcp: 1200, tbt: 10, cls: 0, si: 1000 }, failing: seo < 95 ? ['seo: meta-description'] : [],
 });
 const load = (label: string, reqPerSec: number, p99: number): LoadResult => ({
-  label, url: 'http://127.0.0.1/', reqPerSec, latencyMs: { p50: 10, p90: 20, p99, max: p99 + 5 }, bytesPerResponse: 20480, failures: 0, load1: 1.5,
+  label, url: 'http://127.0.0.1/', reqPerSec, latencyMs: { p50: 10, p90: 20, p99, max: p99 + 5 }, bytesPerResponse: 20480, failures: 0, failed: { non2xx: 0, errors: 0, timeouts: 0 }, load1: 1.5,
 });
 const report = (over: Partial<WebBenchReport>): WebBenchReport => ({
   date: '2026-12-07 23:00 UTC', command: 'npm run bench:web', machine: '2 × cpu', loadBefore: [1, 1, 1], loadAfter: [2, 2, 2],

@@ -43,7 +43,7 @@ export function renderSection(r: WebBenchReport): string {
     '',
     '| page | req/s | p50 | p90 | p99 | bytes/response | failures |',
     '|---|---|---|---|---|---|---|',
-    ...[r.feed, r.reference].map((l) => `| ${l.label} | ${l.reqPerSec.toFixed(0)} | ${l.latencyMs.p50} ms | ${l.latencyMs.p90} ms | ${l.latencyMs.p99} ms | ${Math.round(l.bytesPerResponse)} | ${l.failures} |`),
+    ...[r.feed, r.reference].map((l) => `| ${l.label} | ${l.reqPerSec.toFixed(0)} | ${l.latencyMs.p50} ms | ${l.latencyMs.p90} ms | ${l.latencyMs.p99} ms | ${Math.round(l.bytesPerResponse)} | ${l.failures ? `${l.failures} (non-2xx ${l.failed.non2xx}, errors ${l.failed.errors}, timeouts ${l.failed.timeouts})` : 0} |`),
     '',
     `Feed page throughput: ${(ratio * 100).toFixed(0)} % of the static page (goal ≥ ${GOALS.ratio * 100} %: ${mark(ratio >= GOALS.ratio)}); p99 ${r.feed.latencyMs.p99} ms (goal ≤ ${GOALS.p99Ms} ms: ${mark(r.feed.latencyMs.p99 <= GOALS.p99Ms)}).`,
     '',
