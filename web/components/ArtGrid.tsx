@@ -2,7 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Api } from '@/lib/api';
 import { inWords } from '@/lib/words';
-import type { Feed, PostSummary } from '@/lib/shapes';
+import type { PostSummary } from '@makapix/protocol';
+import type { Feed } from '@/lib/api';
 import { ArtTile } from './ArtTile';
 import { useSession } from './SessionProvider';
 

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { GRID_CELL, gridSpan } from '@/lib/pixel-scale';
-import type { PostSummary } from '@/lib/shapes';
+import type { PostSummary } from '@makapix/protocol';
 import { PixelArt } from './PixelArt';
 
 /** One grid cell: 128 px, or 2×2 for art above 128 px (DESIGN.md feed grid). */

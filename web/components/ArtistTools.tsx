@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { checkUpload } from '@/lib/upload-rules';
 import { inWords } from '@/lib/words';
 import { sendWithProgress } from '@/lib/xhr-upload';
-import { postDetailSchema, type PostDetail } from '@/lib/shapes';
+import { postDetailSchema, type PostDetail } from '@makapix/protocol';
 import { ConfirmDialog } from './Dialog';
 import { useSession } from './SessionProvider';
 

@@ -116,7 +116,7 @@ export function LoginForm() {
     <FormShell submit="Log in" busy={busy} error={error} onSubmit={async () => {
       setBusy(true);
       try {
-        const { accessToken, user } = await api.login(email.trim(), password);
+        const { accessToken, user } = await api.login({ email: email.trim(), password });
         signedIn(accessToken, user);
         router.push(next);
         router.refresh();

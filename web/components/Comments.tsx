@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useEffect, useId, useState } from 'react';
 import { stamp } from '@/lib/format';
 import { inWords } from '@/lib/words';
-import type { Comment, Thread } from '@/lib/shapes';
+import type { Comment, Thread } from '@makapix/protocol';
 import { ConfirmDialog } from './Dialog';
 import { ReportButton } from './ReportButton';
 import { useSession } from './SessionProvider';

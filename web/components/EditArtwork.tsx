@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { inWords } from '@/lib/words';
-import type { PostDetail } from '@/lib/shapes';
+import type { PostDetail } from '@makapix/protocol';
 import { ArtworkFields, parseHashtags, type ArtworkFieldValues } from './ArtworkFields';
 import { useSession } from './SessionProvider';
 

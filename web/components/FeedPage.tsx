@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Feed } from '@/lib/shapes';
+import type { Feed } from '@/lib/api';
 import { ArtGrid, type FeedSource } from './ArtGrid';
 import { FeedNav } from './FeedNav';
 

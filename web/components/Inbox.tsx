@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { stamp } from '@/lib/format';
 import { inWords } from '@/lib/words';
-import type { Notification } from '@/lib/shapes';
+import type { Notification } from '@makapix/protocol';
 import { useLiveNotifications } from './LiveNotifications';
 import { useSession } from './SessionProvider';
 

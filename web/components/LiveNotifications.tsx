@@ -1,7 +1,7 @@
 'use client';
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { jwtExpiry } from '@/lib/session';
-import { notificationSchema, unreadCountSchema, type Notification } from '@/lib/shapes';
+import { notificationSchema, unreadCountSchema, type Notification } from '@makapix/protocol';
 import { useSession } from './SessionProvider';
 
 /**

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { MemberRef } from '@/lib/shapes';
+import type { MemberRef } from '@makapix/protocol';
 
 export function MemberList({ members, empty }: { members: MemberRef[]; empty: string }) {
   if (members.length === 0) return <div className="empty">{empty}</div>;

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
-import type { PostDetail } from '@/lib/shapes';
+import type { PostDetail } from '@makapix/protocol';
 import { ArtistTools } from './ArtistTools';
 import { PixelArt } from './PixelArt';
 import { useSession } from './SessionProvider';

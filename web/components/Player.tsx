@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Api } from '@/lib/api';
 import { channelTitle } from '@/lib/channel';
 import { inWords } from '@/lib/words';
-import type { PostSummary } from '@/lib/shapes';
+import type { PostSummary } from '@makapix/protocol';
 import { loadFeed, type FeedSource } from './ArtGrid';
 import { PixelArt } from './PixelArt';
 import { useSession } from './SessionProvider';

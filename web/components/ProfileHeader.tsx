@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { PublicProfile } from '@/lib/shapes';
+import type { PublicProfile } from '@makapix/protocol';
 import { BlockButton } from './BlockButton';
 import { FollowButton } from './FollowButton';
 import { ReportButton } from './ReportButton';

@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { inWords } from '@/lib/words';
-import type { ReactionSummary } from '@/lib/shapes';
+import type { ReactionSummary } from '@makapix/protocol';
 import { Dialog } from './Dialog';
 import { useSession } from './SessionProvider';
 

@@ -1,11 +1,12 @@
 'use client';
 import { useId, useState } from 'react';
+import type { PostReportsBody } from '@makapix/protocol';
 import { inWords } from '@/lib/words';
 import { Dialog } from './Dialog';
 import { useSession } from './SessionProvider';
 
 /** SPEC.md §1 reports of posts, comments and members, in a dialog with the reason in words. */
-export function ReportButton({ targetType, targetId, label, className }: { targetType: 'post' | 'comment' | 'user'; targetId: string; label: string; className?: string }) {
+export function ReportButton({ targetType, targetId, label, className }: { targetType: PostReportsBody['targetType']; targetId: string; label: string; className?: string }) {
   const { api, status } = useSession();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -24,7 +25,7 @@ export function ReportButton({ targetType, targetId, label, className }: { targe
             e.preventDefault();
             setBusy(true);
             try {
-              await api.report(targetType, targetId, reason);
+              await api.report({ targetType, targetId, reason });
               setMessage('Thank you — the moderators will look at it.');
               setReason('');
             } catch (err) {

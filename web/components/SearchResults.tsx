@@ -2,7 +2,8 @@
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { inWords } from '@/lib/words';
-import type { Feed, MemberRef } from '@/lib/shapes';
+import type { MemberRef } from '@makapix/protocol';
+import type { Feed } from '@/lib/api';
 import { ArtGrid } from './ArtGrid';
 import { MemberList } from './MemberList';
 import { useSession } from './SessionProvider';

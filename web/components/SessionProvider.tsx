@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { buildInit, errorFrom, parseAnswer, type Transport } from '@/lib/api-core';
 import { createApi, type Api } from '@/lib/api';
 import { jwtExpiry, readHint, renewDelay, TokenKeeper, writeHint } from '@/lib/session';
-import { refreshedSchema, type OwnProfile } from '@/lib/shapes';
+import { postAuthRefreshResponseSchema, type OwnProfile } from '@makapix/protocol';
 
 /**
  * The browser session (ARCHITECTURE.md "Session"): the access token in memory only, renewed from
@@ -45,7 +45,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           // Refused (no or spent cookie): signed out. Anything else (api down): try again later.
           if (res.status === 401 || res.status === 403) return null;
           if (!res.ok) throw new Error(`refresh answered ${res.status}`);
-          const { accessToken } = refreshedSchema.parse(await res.json());
+          const { accessToken } = postAuthRefreshResponseSchema.parse(await res.json());
           channel.current?.postMessage({ type: 'token', token: accessToken } satisfies Message);
           return accessToken;
         };

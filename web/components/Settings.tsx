@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { inWords } from '@/lib/words';
-import { MONITORED, type MemberRef, type OwnProfile, type PostSummary } from '@/lib/shapes';
+import { MONITORED_HASHTAGS, type MemberRef, type MonitoredHashtag, type OwnProfile, type PostSummary } from '@makapix/protocol';
 import { PixelArt } from './PixelArt';
 import { useSession } from './SessionProvider';
 
-const MONITORED_WORDS: Record<(typeof MONITORED)[number], string> = {
+const MONITORED_WORDS: Record<(typeof MONITORED_HASHTAGS)[number], string> = {
   politics: 'Politics',
   nsfw: 'Not safe for work',
   explicit: 'Explicit',
@@ -61,7 +61,7 @@ function ProfileSettings({ me }: { me: OwnProfile }) {
   const id = useId();
   const [handle, setHandle] = useState(me.handle);
   const [bio, setBio] = useState(me.bio ?? '');
-  const [tags, setTags] = useState<string[]>(me.monitoredHashtags);
+  const [tags, setTags] = useState<MonitoredHashtag[]>(me.monitoredHashtags);
   const [digest, setDigest] = useState(me.emailDigest);
   const { message, busy, save } = useSaver();
   return (
@@ -81,7 +81,7 @@ function ProfileSettings({ me }: { me: OwnProfile }) {
         <fieldset className="field">
           <legend className="label">Show artworks with these hashtags</legend>
           <p className="hint">Hidden from you unless you opt in.</p>
-          {MONITORED.map((t) => (
+          {MONITORED_HASHTAGS.map((t) => (
             <label key={t} className="check">
               <input type="checkbox" checked={tags.includes(t)} onChange={(e) => setTags(e.target.checked ? [...tags, t] : tags.filter((x) => x !== t))} />
               #{t} — {MONITORED_WORDS[t]}

@@ -5,7 +5,7 @@ import { ApiError } from '@/lib/api-core';
 import { checkUpload } from '@/lib/upload-rules';
 import { inWords } from '@/lib/words';
 import { sendWithProgress } from '@/lib/xhr-upload';
-import { postDetailSchema, type PostDetail } from '@/lib/shapes';
+import { postDetailSchema, type PostDetail } from '@makapix/protocol';
 import { ArtworkFields, parseHashtags, type ArtworkFieldValues } from './ArtworkFields';
 import { PixelArt } from './PixelArt';
 import { useSession } from './SessionProvider';

@@ -1,3 +1,4 @@
+import { errorBodySchema } from '@makapix/protocol';
 import type { z } from 'zod';
 
 /** The api's one error envelope (SPEC.md §3), carried to the page with the HTTP status. */
@@ -28,14 +29,9 @@ export type Transport = <S extends z.ZodType>(schema: S, path: string, options?:
 export async function errorFrom(res: Response): Promise<ApiError> {
   const retryAfter = Number(res.headers.get('retry-after'));
   const retryAfterS = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
-  try {
-    const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
-    const code = typeof body.error?.code === 'string' ? body.error.code : `http_${res.status}`;
-    const message = typeof body.error?.message === 'string' ? body.error.message : res.statusText;
-    return new ApiError(res.status, code, message, retryAfterS);
-  } catch {
-    return new ApiError(res.status, `http_${res.status}`, res.statusText || 'The server answered with an error', retryAfterS);
-  }
+  const parsed = errorBodySchema.safeParse(await res.json().catch(() => null));
+  if (parsed.success) return new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, retryAfterS);
+  return new ApiError(res.status, `http_${res.status}`, res.statusText || 'The server answered with an error', retryAfterS);
 }
 
 export function buildInit(options: CallOptions): RequestInit {

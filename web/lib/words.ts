@@ -1,10 +1,11 @@
+import type { HttpErrorCode } from '@makapix/protocol';
 import { ApiError } from './api-core.ts';
 
 /**
  * DESIGN.md "errors name what went wrong and what to do", keyed by the api's error.code; anything
  * not listed falls back to the api's own message, which is already a sentence.
  */
-const WORDS: Record<string, string> = {
+const WORDS: Partial<Record<HttpErrorCode | 'network_error', string>> = {
   reaction_limit_exceeded: 'You can use at most 5 different reactions on one artwork. Remove one to add another.',
   blocked: 'You cannot do this: one of you has blocked the other.',
   comment_too_deep: 'Replies go two levels deep at most. Reply to the comment above instead.',
@@ -36,7 +37,7 @@ const WORDS: Record<string, string> = {
 
 export function inWords(err: unknown): string {
   if (err instanceof ApiError) {
-    const base = WORDS[err.code] ?? err.message;
+    const base = WORDS[err.code as HttpErrorCode] ?? err.message;
     if (err.status === 429 && err.retryAfterS) return `${WORDS.rate_limited!.replace('a moment', `${err.retryAfterS} s`)}`;
     return base;
   }

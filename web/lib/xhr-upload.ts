@@ -1,3 +1,4 @@
+import { errorBodySchema } from '@makapix/protocol';
 import { ApiError } from './api-core.ts';
 
 /**
@@ -28,7 +29,8 @@ export function sendWithProgress(
         body = null;
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve({ status: xhr.status, body });
-      const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+      const parsed = errorBodySchema.safeParse(body);
+      const err = parsed.success ? parsed.data.error : null;
       const retry = Number(xhr.getResponseHeader('retry-after'));
       reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? 'The upload was refused', Number.isFinite(retry) && retry > 0 ? retry : null));
     });

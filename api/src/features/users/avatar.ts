@@ -1,9 +1,8 @@
 import { upscaledUrl } from '@makapix/vault';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorResponses } from '../../error-responses.ts';
 import { errors } from '../../errors.ts';
-import { ownProfileSchema } from './profile.ts';
+import { ownProfileSchema, putMeAvatarBodySchema } from '@makapix/protocol';
 import * as repo from './repo.ts';
 import { createUserService } from './service.ts';
 import { signedInUser } from './viewer.ts';
@@ -23,7 +22,7 @@ export const avatarRoutes: FastifyPluginAsyncZod<AvatarRoutesOptions> = async (a
     schema: {
       tags: ['members'],
       summary: 'Use one of my ready artworks as my avatar (its upscaled rendition), or none with `postId: null`',
-      body: z.object({ postId: z.string().min(1).max(32).nullable().describe('sqid of my artwork') }).strict(),
+      body: putMeAvatarBodySchema,
       response: { 200: ownProfileSchema, ...errorResponses(400, 401, 403, 404) },
     },
     preHandler: app.requireUser,
