@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { generateArtwork } from '@makapix/worker/demo/generate-art';
+import { generateArtwork } from '@makapix/devstack/demo/generate-art';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { WebEnv } from './harness/env.ts';
 import { WebSite } from './harness/site.ts';

@@ -1,4 +1,4 @@
-import { generateArtwork } from '@makapix/worker/demo/generate-art';
+import { generateArtwork } from '@makapix/devstack/demo/generate-art';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { WebEnv } from '../harness/env.ts';
