@@ -119,7 +119,6 @@ export function LoginForm() {
         const { accessToken, user } = await api.login({ email: email.trim(), password });
         signedIn(accessToken, user);
         router.push(next);
-        router.refresh();
       } catch (err) {
         setError(inWords(err));
         setBusy(false);

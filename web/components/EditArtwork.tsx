@@ -37,7 +37,6 @@ export function EditArtwork({ postId }: { postId: string }) {
         try {
           await api.editPost(postId, { title: values.title.trim(), description: values.description.trim() || null, hashtags: parseHashtags(values.hashtags) });
           router.push(`/p/${postId}`);
-          router.refresh();
         } catch (err) {
           setMessage(inWords(err));
           setBusy(false);

@@ -38,7 +38,6 @@ export function SiteHeader() {
                 onClick={async () => {
                   await signOut().catch(() => {});
                   router.push('/');
-                  router.refresh();
                 }}
               >
                 Log out

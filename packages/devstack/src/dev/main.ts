@@ -9,7 +9,7 @@ import { loadDevConfig } from './config.ts';
 import { ProcessGroup, type ProcessSpec } from './processes.ts';
 import { printBanner } from './banner.ts';
 import { waitForHealthy } from './health.ts';
-import { NEXT_BIN, recordWebBuild, webBuildIsCurrent, webSourceHash } from './web-build.ts';
+import { NEXT_BIN, recordWebBuild, webBuildIsCurrent, webDistDir, webSourceHash } from './web-build.ts';
 
 /**
  * The run command (SPEC.md §7): embedded PostgreSQL, redis-server, the SMTP sink (or the external
@@ -76,16 +76,17 @@ try {
     name, entry, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...env, ...extra },
   });
   // The web runs its production build, made first when missing or older than its sources.
-  const webEnv = { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', API_UPSTREAM: `127.0.0.1:${config.ports.api}` };
+  const webEnv: Record<string, string> = { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', API_UPSTREAM: `127.0.0.1:${config.ports.api}` };
   if (existsSync(path.join(repoRoot, 'web/package.json'))) {
     const hash = await webSourceHash();
-    if (await webBuildIsCurrent(hash)) group.log('web', 'production build is up to date');
+    webEnv.MAKAPIX_WEB_DIST_DIR = webDistDir(hash);
+    if (webBuildIsCurrent(hash)) group.log('web', 'production build is up to date');
     else {
       group.log('web', 'building the web (next build)…');
       const built = await group.runOnce({ name: 'web-build', entry: 'web/package.json', command: process.execPath, args: [NEXT_BIN, 'build', 'web'], env: webEnv });
       if (built !== 0) throw new Error(`web build failed (exit ${built})`);
-      await recordWebBuild(hash);
     }
+    await recordWebBuild(hash);
   }
   const started: string[] = [];
   const specs: ProcessSpec[] = [

@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rename, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '../paths.ts';
 
 /**
  * `npm start` serves the web's production build (issue 10): built on first start and whenever its
- * sources change. The hash covers the web's own sources and the workspace packages it compiles in.
+ * sources change. Each build goes to its own directory named by the hash of its sources
+ * (`web/.next-builds/<hash>`, via MAKAPIX_WEB_DIST_DIR in next.config.ts), so a second stack from
+ * the same checkout (the browser tests, a benchmark) never rebuilds under a running server; `web/.next`
+ * is a link to the newest build for plain `next start`.
  */
 const WEB_DIR = path.join(repoRoot, 'web');
-const HASH_FILE = path.join(WEB_DIR, '.build-hash');
+const BUILDS = '.next-builds';
+const KEEP_BUILDS = 3;
 // web/public is not here: `next start` serves it as it is, without a build.
 const SOURCES = ['web/app', 'web/components', 'web/lib', 'packages/protocol/src', 'packages/media/src'];
 const FILES = ['web/package.json', 'web/next.config.ts', 'web/tsconfig.json', 'package-lock.json'];
@@ -37,14 +41,28 @@ export async function webSourceHash(): Promise<string> {
   return hash.digest('hex');
 }
 
-/** True when the last production build was made from exactly these sources. */
-export async function webBuildIsCurrent(hash: string): Promise<boolean> {
-  if (!existsSync(path.join(WEB_DIR, '.next', 'BUILD_ID')) || !existsSync(HASH_FILE)) return false;
-  return (await readFile(HASH_FILE, 'utf8')).trim() === hash;
+/** The build directory of these sources, relative to web/ (what MAKAPIX_WEB_DIST_DIR names). */
+export function webDistDir(hash: string): string {
+  return `${BUILDS}/${hash.slice(0, 16)}`;
 }
 
+/** True when these exact sources were built already. */
+export function webBuildIsCurrent(hash: string): boolean {
+  return existsSync(path.join(WEB_DIR, webDistDir(hash), 'BUILD_ID'));
+}
+
+/** Points web/.next at this build and keeps only the newest few builds. */
 export async function recordWebBuild(hash: string): Promise<void> {
-  await writeFile(HASH_FILE, `${hash}\n`);
+  const link = path.join(WEB_DIR, '.next');
+  const info = await lstat(link).catch(() => null);
+  if (info && !info.isSymbolicLink()) await rm(link, { recursive: true, force: true });
+  const tmp = `${link}.${process.pid}`;
+  await symlink(webDistDir(hash), tmp);
+  await rename(tmp, link);
+  const root = path.join(WEB_DIR, BUILDS);
+  const builds = await Promise.all((await readdir(root)).map(async (name) => ({ name, mtime: (await stat(path.join(root, name))).mtimeMs })));
+  builds.sort((a, b) => b.mtime - a.mtime);
+  for (const old of builds.slice(KEEP_BUILDS)) if (old.name !== hash.slice(0, 16)) await rm(path.join(root, old.name), { recursive: true, force: true });
 }
 
 /** The Next CLI run directly by node (no npm wrapper between the process group and the server). */
