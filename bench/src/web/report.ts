@@ -37,8 +37,7 @@ export function renderSection(r: WebBenchReport): string {
       return `| ${p.label} | ${m.performance} (${mark(m.performance >= GOALS.performance)}) | ${m.accessibility} (${mark(m.accessibility >= GOALS.accessibility)}) | ${m.seo} (${mark(m.seo >= GOALS.seo)}) | ${p.metrics.fcp} ms / ${p.metrics.lcp} ms / ${p.metrics.tbt} ms / ${p.metrics.cls} | ${p.runs.map((s) => `${s.performance}/${s.accessibility}/${s.seo}`).join(', ')} |`;
     }),
     '',
-    ...r.pages.filter((p) => p.failing.length).map((p) => `Failed audits (${p.label}, median run): ${p.failing.join(', ')}.`),
-    '',
+    ...r.pages.filter((p) => p.failing.length).flatMap((p) => [`Failed audits (${p.label}, median run): ${p.failing.join(', ')}.`, '']),
     `Server-rendered home feed (\`/\`, a visitor) against a static file of the same bytes (${Math.round(r.reference.bytesPerResponse)} B) from the same \`next start\`, ${r.connections} connections, ${r.seconds} s each after a 3 s warm-up (autocannon, on the same machine):`,
     '',
     '| page | req/s | p50 | p90 | p99 | bytes/response | failures |',
