@@ -105,9 +105,13 @@ export function VerifyEmail() {
 }
 
 export function LoginForm() {
-  const { api, signedIn } = useSession();
+  const { api, signedIn, status } = useSession();
   const router = useRouter();
   const next = safeNext(useSearchParams().get('next'));
+  // Already signed in (another tab, the back button): go on to where the visitor was going.
+  useEffect(() => {
+    if (status === 'signed-in') router.replace(next);
+  }, [status, router, next]);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
