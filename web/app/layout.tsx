@@ -3,6 +3,7 @@ import './globals.css';
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { LiveNotifications } from '@/components/LiveNotifications';
+import { PixelScaler } from '@/components/PixelScaler';
 import { SessionProvider } from '@/components/SessionProvider';
 import { BottomBar, SiteHeader } from '@/components/SiteHeader';
 import { config } from '@/lib/config';
@@ -39,6 +40,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Makapix Club · pixel art for pixel displays · <a href="/sitemap.xml">Sitemap</a>
             </footer>
             <BottomBar />
+            <PixelScaler />
           </LiveNotifications>
         </SessionProvider>
       </body>

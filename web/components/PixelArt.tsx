@@ -1,26 +1,5 @@
-'use client';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { pixelScale } from '@/lib/pixel-scale';
-
-// useLayoutEffect warns during server render; the server path never runs effects anyway.
-const useIsoLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
-
-/** devicePixelRatio, following zoom and moves between screens (a `resolution` query per value). */
-function useDevicePixelRatio(): number {
-  const [dpr, setDpr] = useState(1);
-  useIsoLayoutEffect(() => {
-    let query: MediaQueryList | null = null;
-    const update = () => {
-      setDpr(window.devicePixelRatio || 1);
-      query?.removeEventListener('change', update);
-      query = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-      query.addEventListener('change', update);
-    };
-    update();
-    return () => query?.removeEventListener('change', update);
-  }, []);
-  return dpr;
-}
+import { PixelArtFill } from './PixelArtFill';
 
 export interface PixelArtProps {
   src: string;
@@ -43,65 +22,25 @@ export interface PixelArtProps {
 }
 
 /**
- * DESIGN.md: with reduced motion, grids show a still first frame. A freshly decoded GIF/WebP draws
- * its first frame onto a canvas; that frame becomes the image (the vault allows cross-origin reads).
- */
-function useStillFrame(src: string, width: number, height: number, wanted: boolean): string | null {
-  const [still, setStill] = useState<string | null>(null);
-  useEffect(() => {
-    if (!wanted || !window.matchMedia('(prefers-reduced-motion: reduce)').matches) return;
-    const img = new Image(width, height);
-    img.crossOrigin = 'anonymous';
-    img.onload = () => {
-      try {
-        const canvas = document.createElement('canvas');
-        canvas.width = width;
-        canvas.height = height;
-        canvas.getContext('2d')?.drawImage(img, 0, 0, width, height);
-        setStill(canvas.toDataURL('image/png'));
-      } catch {
-        // A tainted canvas (no CORS) leaves the animation as it is.
-      }
-    };
-    img.src = src;
-  }, [src, width, height, wanted]);
-  return still;
-}
-
-/**
  * DESIGN.md "Every pixel honest": the one component that shows an artwork, at a whole number of
  * DEVICE pixels per art pixel (CSS size = art × k / devicePixelRatio), `image-rendering: pixelated`,
- * width and height set before the image loads. The server renders with DPR 1; the client corrects
- * in a layout effect (before paint) inside a box whose size never depends on the image.
+ * width and height set before the image loads. In a fixed box (grid cells) it is plain server HTML
+ * sized for DPR 1, which PixelScaler (one client component for the whole page) corrects before
+ * paint and on every DPR change — no client component per tile. A measured box is PixelArtFill.
  */
-export function PixelArt({ src, alt, width, height, box, fallbackBox, checker = true, className, priority, stillWhenReducedMotion = false }: PixelArtProps) {
-  const dpr = useDevicePixelRatio();
-  const still = useStillFrame(src, width, height, stillWhenReducedMotion);
-  const boxRef = useRef<HTMLDivElement>(null);
-  const [measured, setMeasured] = useState<{ width: number; height: number } | null>(null);
-
-  useIsoLayoutEffect(() => {
-    if (box !== 'fill' || !boxRef.current) return;
-    const el = boxRef.current;
-    const measure = () => {
-      const r = el.getBoundingClientRect();
-      setMeasured((old) => (old && old.width === r.width && old.height === r.height ? old : { width: r.width, height: r.height }));
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [box]);
-
-  const area = box === 'fill' ? (measured ?? fallbackBox ?? { width, height }) : box;
-  const scale = pixelScale(width, height, area.width, area.height, dpr);
-  const style = box === 'fill' ? undefined : { width: box.width, height: box.height };
+export function PixelArt(props: PixelArtProps) {
+  const { src, alt, width, height, box, checker = true, className, priority, stillWhenReducedMotion = false } = props;
+  if (box === 'fill') return <PixelArtFill {...props} />;
+  const scale = pixelScale(width, height, box.width, box.height, 1);
   return (
-    <div ref={boxRef} className={`pixel-box${checker ? ' checker' : ''}${className ? ` ${className}` : ''}`} style={style}>
+    <div className={`pixel-box${checker ? ' checker' : ''}${className ? ` ${className}` : ''}`} style={{ width: box.width, height: box.height }}>
       <img
         data-pixel-art=""
         data-scale={scale.factor}
-        src={still ?? src}
+        data-box-w={box.width}
+        data-box-h={box.height}
+        data-still={stillWhenReducedMotion ? '' : undefined}
+        src={src}
         alt={alt}
         width={width}
         height={height}
