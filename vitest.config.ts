@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // tests share them, each integration test file in its own database.
 export default defineConfig({
   test: {
-    include: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['**/src/**/*.test.ts', 'web/lib/**/*.test.ts', '**/test/**/*.test.ts', 'e2e/**/*.test.ts', 'web/e2e/**/*.test.ts'],
     exclude: ['**/node_modules/**', '.data/**'],
     globalSetup: ['packages/devstack/src/vitest/global-setup.ts'],
     pool: 'forks',

@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v caddy >/dev/null || need+=(caddy)
+# The browser tests and the web benchmark drive Debian's Chromium (never a downloaded browser).
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  # Reactions are emoji: without a colour emoji font they render as empty boxes in screenshots.
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
+fi
 if [ "$mode" = test ]; then
   command -v docker-compose >/dev/null || need+=(docker-compose)
   command -v mosquitto_sub >/dev/null || need+=(mosquitto-clients)

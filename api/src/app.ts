@@ -13,6 +13,7 @@ import { moderationRoutes } from './features/moderation/routes.ts';
 import { postRoutes } from './features/posts/routes.ts';
 import { searchRoutes } from './features/search/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
+import { avatarRoutes } from './features/users/avatar.ts';
 import { blockRoutes } from './features/blocks/routes.ts';
 import { commentRoutes } from './features/comments/routes.ts';
 import { followRoutes } from './features/follows/routes.ts';
@@ -102,6 +103,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
   // Feature route plugins, each registered under its prefix (one line per feature).
   await app.register(accountRoutes, { prefix: '/api/v1', config });
   await app.register(userRoutes, { prefix: '/api/v1' });
+  await app.register(avatarRoutes, { prefix: '/api/v1', vault: config.vault });
   await app.register(moderationRoutes, { prefix: '/api/v1', vault: config.vault });
   await app.register(postRoutes, { prefix: '/api/v1', vault: config.vault });
   await app.register(feedRoutes, { prefix: '/api/v1', vault: config.vault, visitorCacheTtlMs: config.feeds.visitorCacheTtlMs });

@@ -54,10 +54,11 @@ describe('production deployment files', () => {
     await expect(run('docker-compose', ['-f', composeFile, 'config'], { env: { PATH: process.env.PATH } })).rejects.toThrow(/set POSTGRES_PASSWORD|set SITE_ADDRESS|set /);
   });
 
-  it('starts without a web app: web is behind a profile and nothing depends on it', async () => {
+  it('runs the web app for real: built from web/Dockerfile, started after the api, in front of Caddy', async () => {
     const { services } = await renderCompose();
-    expect(services.web?.profiles).toEqual(['web']);
-    for (const [name, svc] of Object.entries(services)) expect(Object.keys(svc.depends_on ?? {}), name).not.toContain('web');
+    expect(services.web?.profiles).toBeUndefined();
+    expect(services.web?.depends_on?.api).toEqual({ condition: 'service_healthy' });
+    expect(Object.keys(services.caddy?.depends_on ?? {})).toContain('web');
   });
 
   it('creates the CA before any service that reads it, and every long-running service has a health check', async () => {

@@ -1,5 +1,5 @@
 import { auditLog, type Database, posts, users, type DbOrTx } from '@makapix/db';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, count, eq, isNull, ne } from 'drizzle-orm';
 import { onProfile, type Viewer } from '../posts/visibility.ts';
 
 /** A drizzle handle or an open transaction. */
@@ -99,4 +99,14 @@ export function uniqueViolation(err: unknown): string | null {
     if (code === '23505') return typeof constraint === 'string' ? constraint : '';
   }
   return null;
+}
+
+/** Storage key of a member's own ready, undeleted artwork (their avatar candidates), or null. */
+export async function findOwnReadyStorageKey(db: Db, ownerId: number, postId: number): Promise<string | null> {
+  const [row] = await db
+    .select({ storageKey: posts.storageKey })
+    .from(posts)
+    .where(and(eq(posts.id, postId), eq(posts.ownerId, ownerId), eq(posts.state, 'ready'), isNull(posts.deletedAt)))
+    .limit(1);
+  return row?.storageKey ?? null;
 }

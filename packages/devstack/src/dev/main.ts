@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDevCa } from '../dev-ca.ts';
+import { repoRoot } from '../paths.ts';
 import { waitForPort } from '../ports.ts';
 import { startBackingServices } from './backing-services.ts';
 import { loadDevConfig } from './config.ts';
 import { ProcessGroup, type ProcessSpec } from './processes.ts';
 import { printBanner } from './banner.ts';
 import { waitForHealthy } from './health.ts';
+import { NEXT_BIN, recordWebBuild, webBuildIsCurrent, webDistDir, webSourceHash } from './web-build.ts';
 
 /**
  * The run command (SPEC.md §7): embedded PostgreSQL, redis-server, the SMTP sink (or the external
@@ -72,12 +75,25 @@ try {
   const tsx = (name: string, entry: string, extra: Record<string, string> = {}): ProcessSpec => ({
     name, entry, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...env, ...extra },
   });
+  // The web runs its production build, made first when missing or older than its sources.
+  const webEnv: Record<string, string> = { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', API_UPSTREAM: `127.0.0.1:${config.ports.api}` };
+  if (existsSync(path.join(repoRoot, 'web/package.json'))) {
+    const hash = await webSourceHash();
+    webEnv.MAKAPIX_WEB_DIST_DIR = webDistDir(hash);
+    if (webBuildIsCurrent(hash)) group.log('web', 'production build is up to date');
+    else {
+      group.log('web', 'building the web (next build)…');
+      const built = await group.runOnce({ name: 'web-build', entry: 'web/package.json', command: process.execPath, args: [NEXT_BIN, 'build', 'web'], env: webEnv });
+      if (built !== 0) throw new Error(`web build failed (exit ${built})`);
+    }
+    await recordWebBuild(hash);
+  }
   const started: string[] = [];
   const specs: ProcessSpec[] = [
     tsx('broker', 'broker/src/main.ts', { BROKER_PROCESSES: config.brokerProcesses }),
     tsx('api', 'api/src/server.ts'),
     tsx('worker', 'worker/src/main.ts'),
-    { name: 'web', entry: 'web/package.json', command: 'npm', args: ['run', 'dev', '-w', 'web', '--', '-p', String(config.ports.web)], env },
+    { name: 'web', entry: 'web/package.json', command: process.execPath, args: [NEXT_BIN, 'start', 'web', '-H', '127.0.0.1', '-p', String(config.ports.web)], env: webEnv },
     {
       name: 'caddy', entry: 'caddy/Caddyfile.dev', command: 'caddy', args: ['run', '--config', 'caddy/Caddyfile.dev', '--adapter', 'caddyfile'],
       env: { CADDY_PORT: String(config.ports.http), API_UPSTREAM: `127.0.0.1:${config.ports.api}`, WEB_UPSTREAM: `127.0.0.1:${config.ports.web}`, VAULT_DIR: config.dirs.vault },

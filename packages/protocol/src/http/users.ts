@@ -55,6 +55,10 @@ export const profilePatchSchema = z
   .strict();
 export type ProfilePatch = z.infer<typeof profilePatchSchema>;
 
+/** `PUT /me/avatar`: one of my ready artworks becomes my avatar (its upscaled rendition), or none. */
+export const putMeAvatarBodySchema = z.object({ postId: z.string().min(1).max(32).nullable().describe('sqid of my artwork') }).strict();
+export type PutMeAvatarBody = z.infer<typeof putMeAvatarBodySchema>;
+
 /** `POST /admin/users/{sqid}/role` (site owner only). */
 export const roleChangeSchema = z.object({ role: z.enum(['member', 'moderator']) }).strict();
 export type RoleChange = z.infer<typeof roleChangeSchema>;
