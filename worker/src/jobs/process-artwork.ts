@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { uniqueViolation } from '@makapix/db';
 import { incomingUploadFileName } from '@makapix/protocol';
 import { VAULT_EXTS, VaultPathError, deleteArtworkFiles, writeArtworkFiles } from '@makapix/vault';
 import { UnrecoverableError } from 'bullmq';
@@ -15,19 +16,13 @@ class ArtworkRejected extends Error {
   override readonly name = 'ArtworkRejected';
 }
 
-/** drizzle wraps PostgreSQL errors, keeping the original as `cause`. */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e.code === '23505' || e.cause?.code === '23505';
-}
-
 /** The human-readable `failure_reason` for errors that are final, or null for transient ones. */
 function permanentReason(err: unknown): string | null {
   if (err instanceof UploadRuleError) return `${err.code}: ${err.message}`;
   if (err instanceof CorruptImageError) return `corrupt_image: ${err.message}`;
   if (err instanceof RenditionMismatchError) return `rendition_mismatch: ${err.message}`;
   if (err instanceof ArtworkRejected || err instanceof VaultPathError) return err.message;
-  if (isUniqueViolation(err)) return 'artwork_duplicate: the same image is already posted';
+  if (uniqueViolation(err, 'posts_sha256_live_key')) return 'artwork_duplicate: the same image is already posted';
   return null;
 }
 

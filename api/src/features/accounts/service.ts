@@ -1,11 +1,11 @@
-import { emailVerificationTokens, passwordResetTokens } from '@makapix/db';
+import { emailVerificationTokens, passwordResetTokens, uniqueViolation } from '@makapix/db';
 import { jobIds } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { errors, isAppError } from '../../errors.ts';
 import { canonicalHandle, isReservedHandle } from '@makapix/protocol';
 import { type OwnProfile, type PublicProfile } from '@makapix/protocol';
 import { toPublicProfile } from '../users/profile.ts';
-import { findIdByCanonicalHandle, findProfileById, promoteToOwner, uniqueViolation } from '../users/repo.ts';
+import { findIdByCanonicalHandle, findProfileById, promoteToOwner } from '../users/repo.ts';
 import { createUserService } from '../users/service.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import * as repo from './repo.ts';
@@ -66,9 +66,8 @@ export function createAccountService(app: FastifyInstance, settings: AccountSett
       userId = await repo.insertMember(db, { email: input.email, handle: input.handle, handleCanonical, role, passwordHash });
     } catch (err) {
       // The pre-checks above give the usual answer; the unique indexes settle a race between two sign-ups.
-      const constraint = uniqueViolation(err);
-      if (constraint === 'users_email_lower_key') throw errors.conflict('email_taken', 'An account with this email already exists');
-      if (constraint === 'users_handle_canonical_key') throw errors.conflict('handle_taken', 'This handle (or one that looks like it) is taken');
+      if (uniqueViolation(err, 'users_email_lower_key')) throw errors.conflict('email_taken', 'An account with this email already exists');
+      if (uniqueViolation(err, 'users_handle_canonical_key')) throw errors.conflict('handle_taken', 'This handle (or one that looks like it) is taken');
       throw err;
     }
     await sendVerificationMail(userId, input.email);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Database } from '@makapix/db';
+import { type Database, uniqueViolation } from '@makapix/db';
 import { checkUploadRules, type ImageHeader } from '@makapix/media';
 import { jobIds } from '@makapix/protocol';
 import { storageShard } from '@makapix/vault';
@@ -126,7 +126,7 @@ export async function createPost(ctx: PostsContext, viewer: Viewer, uploader: re
   } catch (err) {
     await removeIncoming(ctx.vault.incomingDir, storageKey);
     // A concurrent upload of the same bytes won the race for the unique hash.
-    if (repo.isUniqueViolation(err, 'posts_sha256_live_key')) throw duplicateError(ctx, await repo.findLivePostIdBySha256(db, sha256));
+    if (uniqueViolation(err, 'posts_sha256_live_key')) throw duplicateError(ctx, await repo.findLivePostIdBySha256(db, sha256));
     throw err;
   }
 
