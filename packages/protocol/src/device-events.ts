@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { PlayerKey } from './identity.ts';
 
+/** PROTOCOL.md §4 `status`: what a player reports (and the server stores) about its connection. */
+export const PLAYER_STATUSES = ['online', 'offline'] as const;
+/** PROTOCOL.md §4 `command/ack` statuses. */
+export const COMMAND_ACK_STATUSES = ['ok', 'error', 'unsupported'] as const;
+/** PROTOCOL.md §7 view intents: one artwork shown on its own, or within a channel. */
+export const VIEW_INTENTS = ['artwork', 'channel'] as const;
+
 // Device → server events (PROTOCOL.md §3, §4, §7). Parsing is lenient where firmwares differ: extra
 // keys are stripped, and only the fields a handler cannot work without are required.
 
@@ -12,7 +19,7 @@ import type { PlayerKey } from './identity.ts';
  */
 export const statusSchema = z.object({
   player_key: z.string().optional(),
-  status: z.enum(['online', 'offline']),
+  status: z.enum(PLAYER_STATUSES),
   current_post_id: z
     .int()
     .nullish()
@@ -33,7 +40,7 @@ export function lastWillPayload(key: PlayerKey): string {
 /** `…/command/ack`. `command_id` is not forced to be a UUID: other players echo what they got. */
 export const commandAckSchema = z.object({
   command_id: z.string().min(1),
-  status: z.enum(['ok', 'error', 'unsupported']),
+  status: z.enum(COMMAND_ACK_STATUSES),
   error: z.string().nullish().transform((e) => e ?? null),
 });
 export type CommandAck = z.infer<typeof commandAckSchema>;
@@ -51,7 +58,7 @@ export const viewEventSchema = z.object({
   post_id: z.int().positive(),
   timestamp: z.iso.datetime({ offset: true }),
   timezone: z.string().max(64).optional(),
-  intent: z.enum(['artwork', 'channel']),
+  intent: z.enum(VIEW_INTENTS),
   play_order: z.literal(PLAY_ORDERS).optional(),
   channel: z.string().max(64).optional(),
   player_key: z.string(),
