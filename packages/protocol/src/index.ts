@@ -15,4 +15,3 @@ export * from './http/index.ts';
 export * from './heartbeat.ts';
 export * from './broker-bridge.ts';
 export * from './player-events.ts';
-export * from './incoming-uploads.ts';
