@@ -1,7 +1,5 @@
+import { envBool as bool, envInt, envList as list, envLogFormat, envLogLevel, envNodeEnv, envPort, parseEnv } from '@makapix/protocol/env';
 import { z } from 'zod';
-
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 // Defaults make the dev command work with no .env (ARCHITECTURE.md §Conventions 5); production
 // refuses the dev secrets below (see superRefine).
@@ -11,17 +9,17 @@ const DEV_KEY_ENCRYPTION_SECRET = 'dev-only-key-encryption-secret-0123456789';
 
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: envNodeEnv.default('development'),
+    LOG_FORMAT: envLogFormat.default('json'),
+    LOG_LEVEL: envLogLevel.default('info'),
     API_HOST: z.string().default('127.0.0.1'),
-    API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    API_PORT: envPort().default(3001),
     PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
     CORS_ORIGINS: list.default(['http://localhost:8080', 'http://localhost:3000']),
     DATABASE_URL: z.string().min(1).default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
-    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_POOL_MAX: envInt().min(1).max(200).default(10),
     // Connections opened at start and kept open however idle (plugins/db.ts); default: all of them.
-    DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(200).optional(),
+    DATABASE_POOL_MIN: envInt().min(0).max(200).optional(),
     DATABASE_MIGRATE_ON_START: bool.default(true),
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6390'),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
@@ -29,23 +27,23 @@ const envSchema = z
     BROKER_SERVICE_USERNAME: z.string().default('makapix-api'),
     BROKER_SERVICE_PASSWORD: z.string().min(16).default(DEV_SERVICE_PASSWORD),
     BROKER_PUBLIC_HOST: z.string().default('localhost'),
-    BROKER_PUBLIC_PORT: z.coerce.number().int().min(1).max(65535).default(8883),
+    BROKER_PUBLIC_PORT: envPort().min(1).default(8883),
     CA_CERT_FILE: z.string().default('.data/dev/ca/ca.pem'),
     CA_KEY_FILE: z.string().default('.data/dev/ca/ca-key.pem'),
     CRL_FILE: z.string().default('.data/dev/ca/crl.pem'),
     KEY_ENCRYPTION_SECRET: z.string().min(32).default(DEV_KEY_ENCRYPTION_SECRET),
     VAULT_PUBLIC_BASE_URL: z.url().default('http://localhost:8080/vault'),
     VAULT_INCOMING_DIR: z.string().default('.data/dev/incoming'),
-    VAULT_MIN_FREE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+    VAULT_MIN_FREE_BYTES: envInt().min(0).default(256 * 1024 * 1024),
     SQIDS_ALPHABET: z.string().min(16).default('k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt'),
     TRUST_PROXY: bool.default(true),
     // SPEC.md §1: site owners, by email; such a member becomes owner on sign-up or log-in.
     OWNER_EMAILS: list.default([]),
     // ARCHITECTURE.md "Shape": the device-inbox consumer (Redis Stream written by the broker).
     DEVICE_INBOX_ENABLED: bool.default(true),
-    DEVICE_INBOX_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+    DEVICE_INBOX_CLAIM_IDLE_MS: envInt().min(100).default(30_000),
     // Visitors' public feed pages are micro-cached this long per process (features/feeds/page-cache.ts).
-    FEED_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    FEED_CACHE_TTL_MS: envInt().min(0).max(60_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_POOL_MIN !== undefined && env.DATABASE_POOL_MIN > env.DATABASE_POOL_MAX) {
@@ -66,12 +64,7 @@ export type ApiEnv = z.input<typeof envSchema>;
 
 /** Parses the api's configuration once; fails fast listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`invalid api configuration:\n${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'api');
   return {
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },

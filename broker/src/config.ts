@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envInt, envLogFormat, envLogLevel, envNodeEnv, envOptional, envPort, envPositiveInt, parseEnv } from '@makapix/protocol/env';
 import { z } from 'zod';
 
 // Defaults make the dev command work with no .env (ARCHITECTURE.md "Conventions" 5): the dev CA lives
@@ -8,17 +9,17 @@ import { z } from 'zod';
 const DEV_CA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.data/dev/ca');
 const DEV_SERVICE_PASSWORD = 'dev-only-broker-service-password';
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
-const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), port.optional());
+const port = envPort();
+const positiveInt = envPositiveInt();
+const optionalPort = envOptional(port);
 // `auto` = one Aedes process per core (cluster workers sharing the listeners).
-const processCount = z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]);
+const processCount = z.union([z.literal('auto'), envInt().min(1).max(256)]);
 
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    NODE_ENV: envNodeEnv.default('development'),
+    LOG_LEVEL: envLogLevel.default('info'),
+    LOG_FORMAT: envLogFormat.default('json'),
     BROKER_INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
     BROKER_PROCESSES: processCount.default(1),
     // Where sessions, subscriptions, retained messages and wills live: `memory` (one process, the
@@ -33,7 +34,7 @@ const envSchema = z
     CA_CERT_FILE: z.string().min(1).default(path.join(DEV_CA_DIR, 'ca.pem')),
     CRL_FILE: z.string().min(1).default(path.join(DEV_CA_DIR, 'crl.pem')),
     // PROTOCOL.md §2.7: a new CRL is picked up without restart; polled at most every second.
-    BROKER_CRL_POLL_MS: z.coerce.number().int().min(50).max(1000).default(1000),
+    BROKER_CRL_POLL_MS: envInt().min(50).max(1000).default(1000),
     BROKER_TLS_HANDSHAKE_TIMEOUT_MS: positiveInt.default(10_000),
     // PROTOCOL.md §1: the internal listener for platform services, loopback / private network only.
     BROKER_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
@@ -43,17 +44,17 @@ const envSchema = z
     // PROTOCOL.md §1 conformance mode (ours): off unless a port is given; never in production.
     BROKER_CONFORMANCE_PORT: optionalPort,
     DATABASE_URL: z.string().min(1).default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
-    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5),
+    DATABASE_POOL_MAX: envInt().min(1).max(100).default(5),
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6390'),
     // PROTOCOL.md §3: device → server payloads up to 256 KiB; larger packets close the connection.
     BROKER_MAX_PAYLOAD_BYTES: positiveInt.default(256 * 1024),
     // Our deepest topic has 5 levels (makapix/player/{key}/request/{id}).
-    BROKER_MAX_TOPIC_LEVELS: z.coerce.number().int().min(5).max(100).default(16),
+    BROKER_MAX_TOPIC_LEVELS: envInt().min(5).max(100).default(16),
     BROKER_MAX_CONNECTIONS_PER_IP_PER_MINUTE: positiveInt.default(120),
     BROKER_MAX_CONNECTIONS: positiveInt.default(10_000),
     BROKER_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
     // MQTT 5 clients asking for keepalive 0 or more than this are told this in CONNACK (Server Keep Alive).
-    BROKER_SERVER_KEEP_ALIVE_S: z.coerce.number().int().min(1).max(65_535).default(300),
+    BROKER_SERVER_KEEP_ALIVE_S: envInt().min(1).max(65_535).default(300),
     // A subscriber whose socket stays full this long is dropped (slow consumer).
     BROKER_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
     BROKER_QUEUE_LIMIT: positiveInt.default(42),
@@ -77,12 +78,7 @@ const envSchema = z
 
 /** Parses the broker's configuration once; fails fast listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`invalid broker configuration:\n${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'broker');
   const processes = e.BROKER_PROCESSES === 'auto' ? availableParallelism() : e.BROKER_PROCESSES;
   const sharedState = e.BROKER_SHARED_STATE === 'auto' ? (processes > 1 ? 'redis' : 'memory') : e.BROKER_SHARED_STATE;
   return {

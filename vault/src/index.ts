@@ -26,3 +26,15 @@ export { LocalVaultStore, type LocalVaultStoreOptions } from './local-store.ts';
 export type { S3VaultStoreOptions } from './s3-store.ts';
 export { type VaultStoreConfig, createVaultStore, describeVaultStore } from './create-store.ts';
 export { type ArtworkFile, type DeleteArtworkOptions, deleteArtworkFiles, writeArtworkFiles } from './artwork-files.ts';
+export {
+  type IncomingDir,
+  type IncomingEntry,
+  incomingPath,
+  incomingTempPath,
+  listIncomingOlderThan,
+  parseIncomingName,
+  readIncoming,
+  removeIncoming,
+  removeIncomingEntry,
+  writeIncoming,
+} from './incoming.ts';

@@ -18,7 +18,7 @@ const TEMP_NAME = /^\.[A-Za-z0-9][A-Za-z0-9._-]*\.[0-9a-f]{12}\.tmp$/;
 const tempName = (target: string) => `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`;
 
 /** A rename or unlink is durable only once the directory entry itself reaches the disk. */
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

@@ -1,11 +1,19 @@
 import { hostname } from 'node:os';
 import { assertRelPath } from '@makapix/vault';
+import {
+  envBool as bool,
+  envInt,
+  envLogFormat,
+  envLogLevel,
+  envNodeEnv,
+  envOptional as optional,
+  envPositiveInt,
+  envUrl,
+  parseEnv,
+} from '@makapix/protocol/env';
 import { z } from 'zod';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const positiveInt = z.coerce.number().int().positive();
-/** Empty counts as unset: deployment files often pass `VAR=` through for optional settings. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const positiveInt = envPositiveInt();
 
 function isVaultPrefix(value: string): boolean {
   try {
@@ -19,17 +27,17 @@ function isVaultPrefix(value: string): boolean {
 // Defaults make the dev command work with no .env (ARCHITECTURE.md convention 5); they match the
 // api's, since both processes share the database, Redis, the vault and the CA files.
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  NODE_ENV: envNodeEnv.default('development'),
+  LOG_LEVEL: envLogLevel.default('info'),
+  LOG_FORMAT: envLogFormat.default('json'),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6390'),
   DATABASE_URL: z.string().min(1).default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
   DATABASE_POOL_MAX: positiveInt.max(200).default(5),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
+  SMTP_URL: envUrl(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().min(3).default('Makapix Club <no-reply@makapix.localhost>'),
   PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
   VAULT_DIR: z.string().min(1).default('.data/dev/vault'),
-  VAULT_MIN_FREE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+  VAULT_MIN_FREE_BYTES: envInt().min(0).default(256 * 1024 * 1024),
   VAULT_INCOMING_DIR: z.string().min(1).default('.data/dev/incoming'),
   // SPEC.md §2/§7: an S3-compatible bucket replaces VAULT_DIR when a bucket is named.
   VAULT_S3_BUCKET: optional(z.string()),
@@ -67,12 +75,7 @@ export type WorkerEnv = z.input<typeof envSchema>;
 
 /** Parses the worker's configuration once; fails fast listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`invalid worker configuration:\n${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'worker');
   return {
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },

@@ -3,8 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { posts } from '@makapix/db';
-import { incomingTempFileName, incomingUploadFileName } from '@makapix/protocol';
-import { canonicalPath } from '@makapix/vault';
+import { canonicalPath, incomingPath, incomingTempPath } from '@makapix/vault';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupJob } from '../src/jobs/cleanup.ts';
@@ -55,7 +54,7 @@ describe('cleanup: files a crash leaves behind (SPEC.md §6 retired vault files)
     await leave(path.join(outside, `.${art.storageKey}.png.bbbbbbbbbbbb.tmp`), 2 * HOUR);
 
     // Incoming: the worker died after marking the post ready, before removing the upload.
-    await leave(incoming(incomingUploadFileName(art.storageKey)), 2 * HOUR, png);
+    await leave(incomingPath(env.config.vault.incomingDir, art.storageKey), 2 * HOUR, png);
     const failed = await upload();
     await env.dbHandle.db.update(posts).set({ state: 'failed', failureReason: 'corrupt_image: test' }).where(eq(posts.id, failed.postId));
     const deleted = await upload();
@@ -63,15 +62,15 @@ describe('cleanup: files a crash leaves behind (SPEC.md §6 retired vault files)
     const processing = await upload();
     const replacement = randomUUID();
     await env.dbHandle.db.update(posts).set({ pendingStorageKey: replacement }).where(eq(posts.id, art.postId));
-    await leave(incoming(incomingUploadFileName(replacement)), 2 * HOUR);
-    for (const u of [failed, deleted, processing]) await age(incoming(incomingUploadFileName(u.storageKey)), 2 * HOUR);
+    await leave(incomingPath(env.config.vault.incomingDir, replacement), 2 * HOUR);
+    for (const u of [failed, deleted, processing]) await age(incomingPath(env.config.vault.incomingDir, u.storageKey), 2 * HOUR);
     // The api died between creating its temp file and the rename; another upload is being written now.
-    const apiCrash = await leave(incoming(incomingTempFileName(randomUUID(), 'c0ffeec0ffee')), 2 * HOUR);
-    const apiInFlight = await leave(incoming(incomingTempFileName(randomUUID(), 'feedfacefeed')), 5_000);
+    const apiCrash = await leave(incomingTempPath(env.config.vault.incomingDir, randomUUID(), 'c0ffeec0ffee'), 2 * HOUR);
+    const apiInFlight = await leave(incomingTempPath(env.config.vault.incomingDir, randomUUID(), 'feedfacefeed'), 5_000);
     // Written, not yet inserted (the api is between the file and its INSERT): young, so kept.
-    const unclaimedYoung = await leave(incoming(incomingUploadFileName(randomUUID())), 30 * 60_000);
+    const unclaimedYoung = await leave(incomingPath(env.config.vault.incomingDir, randomUUID()), 30 * 60_000);
     const foreign = await leave(incoming('notes.txt'), 2 * HOUR);
-    const linked = incoming(incomingUploadFileName(randomUUID()));
+    const linked = incomingPath(env.config.vault.incomingDir, randomUUID());
     await symlink(victim, linked);
 
     const counts = await cleanupJob.handle({ tasks: ['retired-vault-files'] }, jobContext(env.services));
@@ -87,8 +86,8 @@ describe('cleanup: files a crash leaves behind (SPEC.md §6 retired vault files)
 
     expect((await readdir(env.config.vault.incomingDir)).sort()).toEqual(
       [
-        incomingUploadFileName(processing.storageKey),
-        incomingUploadFileName(replacement),
+        path.basename(incomingPath(env.config.vault.incomingDir, processing.storageKey)),
+        path.basename(incomingPath(env.config.vault.incomingDir, replacement)),
         path.basename(apiInFlight),
         path.basename(unclaimedYoung),
         path.basename(foreign),

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { type DbHandle, createDb, posts, users } from '@makapix/db';
 import { createTestDatabase } from '@makapix/db/test-helpers';
 import { allocateRedisDb } from '@makapix/devstack';
-import { incomingUploadFileName } from '@makapix/protocol';
-import { createVaultStore } from '@makapix/vault';
+import { createVaultStore, incomingPath } from '@makapix/vault';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { sha256Hex } from '../src/artwork/pipeline.ts';
@@ -104,7 +103,7 @@ export async function insertUser(handle: DbHandle): Promise<{ id: number; email:
 /** What the api does on upload (SPEC.md §2): the bytes in the incoming dir, a `processing` post. */
 export async function insertUpload(env: TestEnv, ownerId: number, bytes: Uint8Array, title = 'test art'): Promise<{ postId: number; storageKey: string }> {
   const storageKey = randomUUID();
-  await writeFile(path.join(env.config.vault.incomingDir, incomingUploadFileName(storageKey)), bytes);
+  await writeFile(incomingPath(env.config.vault.incomingDir, storageKey), bytes);
   const [row] = await env.dbHandle.db
     .insert(posts)
     .values({ kind: 'artwork', ownerId, title, storageKey, sha256: sha256Hex(bytes), state: 'processing' })

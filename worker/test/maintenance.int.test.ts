@@ -10,8 +10,8 @@ import {
   revokedCertificates,
 } from '@makapix/db';
 import { parseCrl, verifyCrlSignedBy } from '@makapix/pki';
-import { incomingUploadFileName, parsePlayerEvent, type PlayerEvent, playerEventsChannel } from '@makapix/protocol';
-import { aliasPath, canonicalPath } from '@makapix/vault';
+import { parsePlayerEvent, type PlayerEvent, playerEventsChannel } from '@makapix/protocol';
+import { aliasPath, canonicalPath, incomingPath } from '@makapix/vault';
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +109,7 @@ describe('cleanup', () => {
       { recipientId: ownerId, type: 'follow', readAt: ago(DAY) },
     ]);
     const orphanKey = randomUUID();
-    const orphan = path.join(env.config.vault.incomingDir, incomingUploadFileName(orphanKey));
+    const orphan = incomingPath(env.config.vault.incomingDir, orphanKey);
     await writeFile(orphan, 'abandoned');
     await utimes(orphan, ago(2 * DAY), ago(2 * DAY));
 
@@ -132,7 +132,7 @@ describe('cleanup', () => {
     const art = await readyArtwork(5);
     // Replace the image: the worker promotes the new key and retires the old one (dated now).
     const newKey = randomUUID();
-    await writeFile(path.join(env.config.vault.incomingDir, incomingUploadFileName(newKey)), await rawInput(pixelArt(16, 16, 1, 9)).png().toBuffer());
+    await writeFile(incomingPath(env.config.vault.incomingDir, newKey), await rawInput(pixelArt(16, 16, 1, 9)).png().toBuffer());
     await env.dbHandle.db.update(posts).set({ pendingStorageKey: newKey }).where(eq(posts.id, art.postId));
     await processArtworkJob.handle({ postId: art.postId }, jobContext(env.services));
     const filesOf = async (key: string) => (await listFiles(env.config.vault.dir)).filter((f) => f.includes(key));

@@ -4,8 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { posts, retiredVaultFiles } from '@makapix/db';
 import { crc32 } from '@makapix/media';
-import { incomingUploadFileName } from '@makapix/protocol';
-import { LocalVaultStore, canonicalPath } from '@makapix/vault';
+import { LocalVaultStore, canonicalPath, incomingPath } from '@makapix/vault';
 import { UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +23,7 @@ afterAll(() => env.close());
 
 const postRow = async (postId: number) => (await env.dbHandle.db.select().from(posts).where(eq(posts.id, postId)))[0];
 const vaultFilesOf = async (storageKey: string) => (await listFiles(env.config.vault.dir)).filter((f) => f.includes(storageKey));
-const incoming = (storageKey: string) => path.join(env.config.vault.incomingDir, incomingUploadFileName(storageKey));
+const incoming = (storageKey: string) => incomingPath(env.config.vault.incomingDir, storageKey);
 
 /** A PNG whose chunks (CRCs included) are well-formed but whose compressed pixels are garbage. */
 async function pngWithBadPixels(): Promise<Buffer> {

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { posts } from '@makapix/db';
-import { incomingUploadFileName } from '@makapix/protocol';
-import { type VaultExt, aliasPath, canonicalPath, upscaledAliasPath, upscaledPath } from '@makapix/vault';
+import { type VaultExt, aliasPath, canonicalPath, upscaledAliasPath, upscaledPath, incomingPath } from '@makapix/vault';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processArtworkJob } from '../src/jobs/process-artwork.ts';
@@ -138,7 +137,7 @@ describe('process-artwork renders every format pixel-exactly (SPEC.md §2)', () 
         sha256: sha256(bytes),
         storageShard: canonicalPath(storageKey, 'png').split('/').slice(0, 3).join('/'),
       });
-      expect(existsSync(path.join(env.config.vault.incomingDir, incomingUploadFileName(storageKey)))).toBe(false);
+      expect(existsSync(incomingPath(env.config.vault.incomingDir, storageKey))).toBe(false);
     });
   }
 

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { posts } from '@makapix/db';
-import { incomingUploadFileName } from '@makapix/protocol';
-import { type VaultExt, aliasPath, canonicalPath, upscaledAliasPath, upscaledPath } from '@makapix/vault';
+import { type VaultExt, aliasPath, canonicalPath, upscaledAliasPath, upscaledPath, incomingPath } from '@makapix/vault';
 import { S3VaultStore } from '@makapix/vault/s3-store';
 import { type TestS3Server, startTestS3Server } from '@makapix/vault/test-helpers';
 import { eq } from 'drizzle-orm';
@@ -75,7 +74,7 @@ describe('the worker with the vault in an S3-compatible bucket', () => {
     }
 
     expect(await listFiles(env.config.vault.dir)).toEqual([]);
-    expect(existsSync(path.join(env.config.vault.incomingDir, incomingUploadFileName(storageKey)))).toBe(false);
+    expect(existsSync(incomingPath(env.config.vault.incomingDir, storageKey))).toBe(false);
     const [post] = await env.dbHandle.db.select({ state: posts.state }).from(posts).where(eq(posts.id, postId));
     expect(post?.state).toBe('ready');
   });

@@ -4,6 +4,8 @@ import { opaqueText } from './text.ts';
 // PROTOCOL.md §5 "Artwork object" and "Playlist object": what the device receives for a post.
 export const NATIVE_FORMATS = ['png', 'gif', 'webp', 'bmp'] as const;
 export type NativeFormat = (typeof NATIVE_FORMATS)[number];
+/** The two kinds of post (SPEC.md §5): one artwork, or a playlist of artworks. */
+export const POST_KINDS = ['artwork', 'playlist'] as const;
 
 /** Optional artwork fields a request may ask for with `include_fields`. */
 export const INCLUDE_FIELDS = [

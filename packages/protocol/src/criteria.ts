@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from './text.ts';
+import { NATIVE_FORMATS, POST_KINDS } from './artwork-object.ts';
 
 // PROTOCOL.md §5 "Criteria": which operators each field accepts. Fields are AND-ed together.
 export const NUMERIC_CRITERIA_FIELDS = ['width', 'height', 'file_bytes', 'frame_count'] as const;
@@ -31,8 +32,8 @@ export const CRITERIA_MAX_ITEMS = 64;
 export const CRITERIA_MAX_SET_VALUES = 128;
 
 /** Values the enum fields may be compared with (the formats of SPEC.md §2, the post kinds of §5). */
-export const CRITERIA_FILE_FORMATS = ['png', 'gif', 'webp', 'bmp'] as const;
-export const CRITERIA_KINDS = ['artwork', 'playlist'] as const;
+export const CRITERIA_FILE_FORMATS = NATIVE_FORMATS;
+export const CRITERIA_KINDS = POST_KINDS;
 
 type ValueKind = 'number' | 'boolean' | 'file_format' | 'kind';
 

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { opaqueText, text } from './text.ts';
 import type { PlayerKey } from './identity.ts';
 
+/** PROTOCOL.md §4 `status`: what a player reports (and the server stores) about its connection. */
+export const PLAYER_STATUSES = ['online', 'offline'] as const;
+/** PROTOCOL.md §4 `command/ack` statuses. */
+export const COMMAND_ACK_STATUSES = ['ok', 'error', 'unsupported'] as const;
+/** PROTOCOL.md §7 view intents: one artwork shown on its own, or within a channel. */
+export const VIEW_INTENTS = ['artwork', 'channel'] as const;
+
 // Device → server events (PROTOCOL.md §3, §4, §7). Parsing is lenient where firmwares differ: extra
 // keys are stripped, and only the fields a handler cannot work without are required.
 
@@ -13,7 +20,7 @@ import type { PlayerKey } from './identity.ts';
  */
 export const statusSchema = z.object({
   player_key: opaqueText().optional(),
-  status: z.enum(['online', 'offline']),
+  status: z.enum(PLAYER_STATUSES),
   current_post_id: z
     .int()
     .nullish()
@@ -34,7 +41,7 @@ export function lastWillPayload(key: PlayerKey): string {
 /** `…/command/ack`. `command_id` is not forced to be a UUID: other players echo what they got. */
 export const commandAckSchema = z.object({
   command_id: opaqueText({ min: 1 }),
-  status: z.enum(['ok', 'error', 'unsupported']),
+  status: z.enum(COMMAND_ACK_STATUSES),
   error: text().nullish().transform((e) => e ?? null),
 });
 export type CommandAck = z.infer<typeof commandAckSchema>;
@@ -52,7 +59,7 @@ export const viewEventSchema = z.object({
   post_id: z.int().positive(),
   timestamp: z.iso.datetime({ offset: true }),
   timezone: text({ max: 64 }).optional(),
-  intent: z.enum(['artwork', 'channel']),
+  intent: z.enum(VIEW_INTENTS),
   play_order: z.literal(PLAY_ORDERS).optional(),
   channel: text({ max: 64 }).optional(),
   player_key: opaqueText(),

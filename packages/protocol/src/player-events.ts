@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { capabilitiesSchema, stateSchema } from './device-events.ts';
+import { capabilitiesSchema, COMMAND_ACK_STATUSES, PLAYER_STATUSES, stateSchema } from './device-events.ts';
 import { playerKeySchema } from './identity.ts';
 
 /*
@@ -34,7 +34,7 @@ const isoTimestamp = z.iso.datetime({ offset: true });
 
 /** After a status message (or the stale-player sweep): what the player row now says. */
 export const playerStatusEventDataSchema = z.object({
-  status: z.enum(['online', 'offline']),
+  status: z.enum(PLAYER_STATUSES),
   /** Internal posts.id, or null when nothing is shown. */
   currentPostId: z.int().positive().nullable(),
   firmwareVersion: z.string().nullable(),
@@ -45,7 +45,7 @@ export type PlayerStatusEventData = z.infer<typeof playerStatusEventDataSchema>;
 /** After an ack arrived for a logged command (PROTOCOL.md §6). */
 export const commandAckEventDataSchema = z.object({
   commandId: z.string().min(1),
-  status: z.enum(['ok', 'error', 'unsupported']),
+  status: z.enum(COMMAND_ACK_STATUSES),
   error: z.string().nullable(),
   ackedAt: isoTimestamp,
 });

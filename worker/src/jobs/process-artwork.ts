@@ -1,7 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { incomingUploadFileName } from '@makapix/protocol';
-import { VAULT_EXTS, VaultPathError, deleteArtworkFiles, writeArtworkFiles } from '@makapix/vault';
+import { uniqueViolation } from '@makapix/db';
+import { VAULT_EXTS, VaultPathError, deleteArtworkFiles, readIncoming, removeIncoming, writeArtworkFiles } from '@makapix/vault';
 import { UnrecoverableError } from 'bullmq';
 import { type ArtworkTarget, loadArtworkPost, markFailed, markReady, targetOf } from '../artwork/repo.ts';
 import { UploadRuleError, processArtworkBytes } from '../artwork/pipeline.ts';
@@ -15,36 +13,27 @@ class ArtworkRejected extends Error {
   override readonly name = 'ArtworkRejected';
 }
 
-/** drizzle wraps PostgreSQL errors, keeping the original as `cause`. */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e.code === '23505' || e.cause?.code === '23505';
-}
-
 /** The human-readable `failure_reason` for errors that are final, or null for transient ones. */
 function permanentReason(err: unknown): string | null {
   if (err instanceof UploadRuleError) return `${err.code}: ${err.message}`;
   if (err instanceof CorruptImageError) return `corrupt_image: ${err.message}`;
   if (err instanceof RenditionMismatchError) return `rendition_mismatch: ${err.message}`;
   if (err instanceof ArtworkRejected || err instanceof VaultPathError) return err.message;
-  if (isUniqueViolation(err)) return 'artwork_duplicate: the same image is already posted';
+  if (uniqueViolation(err, 'posts_sha256_live_key')) return 'artwork_duplicate: the same image is already posted';
   return null;
 }
 
-async function readUpload(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ArtworkRejected('upload_missing: the uploaded file is no longer available');
-    throw err;
-  }
+async function readUpload(ctx: JobContext, storageKey: string): Promise<Buffer> {
+  const bytes = await readIncoming(ctx.config.vault.incomingDir, storageKey);
+  if (!bytes) throw new ArtworkRejected('upload_missing: the uploaded file is no longer available');
+  return bytes;
 }
 
 /** Deletes whatever this run may have written, records the reason, and ends the job for good. */
-async function fail(ctx: JobContext, postId: number, target: ArtworkTarget, upload: string, reason: string): Promise<never> {
+async function fail(ctx: JobContext, postId: number, target: ArtworkTarget, reason: string): Promise<never> {
   await deleteArtworkFiles(ctx.vault, target.storageKey, VAULT_EXTS, { upscaled: true });
   await markFailed(ctx.db, postId, target, reason);
-  await rm(upload, { force: true });
+  await removeIncoming(ctx.config.vault.incomingDir, target.storageKey);
   ctx.log.warn({ postId, storageKey: target.storageKey, reason }, 'artwork failed');
   throw new UnrecoverableError(reason);
 }
@@ -61,14 +50,12 @@ export const processArtworkJob = defineJob('process-artwork', async ({ postId },
   const target = targetOf(post);
   if (!target) {
     // A crash after the final UPDATE can leave the upload behind; finishing that is all there is to do.
-    if (post.storageKey) await rm(path.join(ctx.config.vault.incomingDir, incomingUploadFileName(post.storageKey)), { force: true });
+    if (post.storageKey) await removeIncoming(ctx.config.vault.incomingDir, post.storageKey);
     ctx.log.info({ postId, state: post.state }, 'artwork already processed');
     return { skipped: true, state: post.state };
   }
-  const upload = path.join(ctx.config.vault.incomingDir, incomingUploadFileName(target.storageKey));
-
   try {
-    const bytes = await readUpload(upload);
+    const bytes = await readUpload(ctx, target.storageKey);
     const { metadata, renditions } = await processArtworkBytes(bytes);
     if (!target.replacing && metadata.sha256 !== post.sha256) {
       throw new ArtworkRejected('upload_mismatch: the stored upload does not match the hash recorded when it was received');
@@ -81,16 +68,16 @@ export const processArtworkJob = defineJob('process-artwork', async ({ postId },
       await deleteArtworkFiles(ctx.vault, target.storageKey, VAULT_EXTS, { upscaled: true });
       throw new UnrecoverableError(`post ${postId} changed while it was processed`);
     }
-    await rm(upload, { force: true });
+    await removeIncoming(ctx.config.vault.incomingDir, target.storageKey);
     const written = renditions.files.map((f) => (f.upscaled ? 'upscaled.webp' : f.ext));
     ctx.log.info({ postId, storageKey: target.storageKey, written, skipped: renditions.skipped }, 'artwork ready');
     return { state: 'ready', written, skipped: renditions.skipped, upscaleFactor: renditions.upscaleFactor };
   } catch (err) {
     if (err instanceof UnrecoverableError) throw err;
     const reason = permanentReason(err);
-    if (reason) return fail(ctx, postId, target, upload, reason);
+    if (reason) return fail(ctx, postId, target, reason);
     // Transient (database, disk, vault full): retried with backoff until the last attempt.
-    if (ctx.lastAttempt) return fail(ctx, postId, target, upload, `processing_error: ${(err as Error).message}`);
+    if (ctx.lastAttempt) return fail(ctx, postId, target, `processing_error: ${(err as Error).message}`);
     throw err;
   }
 });

@@ -1,7 +1,5 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { posts } from '@makapix/db';
-import { parseIncomingFileName } from '@makapix/protocol';
+import { listIncomingOlderThan, removeIncomingEntry } from '@makapix/vault';
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { JobContext } from '../context.ts';
 
@@ -34,29 +32,20 @@ async function claimedKeys(ctx: JobContext, keys: string[]): Promise<Set<string>
 }
 
 /**
- * The incoming directory (the api → worker hand-over, packages/protocol incoming-uploads.ts):
- * uploads whose post is gone, failed, ready or deleted (the worker removes the file itself unless
- * it died first), and the api's temp files from a write killed before its rename. Only names of
- * that contract and only regular files (lstat: a symlink is never followed); anything else stays.
+ * The incoming directory (the api → worker hand-over, @makapix/vault incoming.ts): uploads whose
+ * post is gone, failed, ready or deleted (the worker removes the file itself unless it died first),
+ * and the api's temp files from a write killed before its rename. The vault lists only entries of
+ * that hand-over (regular files, never a symlink); anything else in the directory stays.
  */
 export async function orphanUploads(ctx: JobContext): Promise<number> {
   const dir = ctx.config.vault.incomingDir;
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const before = Date.now() - ORPHAN_MIN_AGE_MS;
-  const stale: { name: string; storageKey: string; temp: boolean }[] = [];
-  for (const name of names) {
-    const parsed = parseIncomingFileName(name);
-    if (!parsed) continue;
-    const info = await lstat(path.join(dir, name)).catch(() => null);
-    if (info?.isFile() && info.mtimeMs < before) stale.push({ name, ...parsed });
-  }
+  const stale = await listIncomingOlderThan(dir, Date.now() - ORPHAN_MIN_AGE_MS);
   const claimed = await claimedKeys(ctx, [...new Set(stale.filter((f) => !f.temp).map((f) => f.storageKey))]);
   let removed = 0;
   for (const file of stale) {
     // A temp file is never claimed: the post names only the final file, and a live write is young.
     if (!file.temp && claimed.has(file.storageKey)) continue;
-    await rm(path.join(dir, file.name), { force: true });
-    removed++;
+    if (await removeIncomingEntry(dir, file)) removed++;
   }
   return removed;
 }

@@ -1,9 +1,9 @@
-import { emailVerificationTokens, passwordResetTokens } from '@makapix/db';
+import { emailVerificationTokens, passwordResetTokens, PG_UNIQUE_VIOLATION, violatedConstraint } from '@makapix/db';
 import { jobIds } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { errors, isAppError } from '../../errors.ts';
 import { canonicalHandle, isReservedHandle, type OwnProfile, type SignUpAccepted } from '@makapix/protocol';
-import { findIdByCanonicalHandle, promoteToOwner, uniqueViolation } from '../users/repo.ts';
+import { findIdByCanonicalHandle, promoteToOwner } from '../users/repo.ts';
 import { createUserService } from '../users/service.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import * as repo from './repo.ts';
@@ -81,7 +81,7 @@ export function createAccountService(app: FastifyInstance, settings: AccountSett
       userId = await repo.insertMember(db, { email: input.email, handle: input.handle, handleCanonical, role, passwordHash });
     } catch (err) {
       // The pre-checks above give the usual answer; the unique indexes settle a race between two sign-ups.
-      const constraint = uniqueViolation(err);
+      const constraint = violatedConstraint(err, PG_UNIQUE_VIOLATION);
       const raced = constraint === 'users_email_lower_key' ? await repo.findLoginByEmail(db, input.email) : null;
       if (raced) {
         await answerKnownAddress(raced, handleCanonical);

@@ -1,4 +1,4 @@
-import { TRIGGER_CONSTRAINTS } from '@makapix/db';
+import { PG_CHECK_VIOLATION, TRIGGER_CONSTRAINTS, violatedConstraint } from '@makapix/db';
 import { encodeCursor, type List, type ListQuery, pageOf } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { assertNotBlocked } from '../blocks/service.ts';
 import { readCursor } from '../follows/social-shapes.ts';
 import { notify } from '../notifications/service.ts';
 import type { Viewer } from '../posts/visibility.ts';
-import { findVisiblePost, violatedConstraint } from '../reactions/repo.ts';
+import { findVisiblePost } from '../reactions/repo.ts';
 import { interactablePost, visiblePost } from '../reactions/service.ts';
 import { viewerForUser } from '../users/viewer.ts';
 import { type CommentJson, buildThreads, type ThreadJson, toCommentJson } from './present.ts';
@@ -75,7 +75,7 @@ export async function createComment(
   try {
     id = await insertComment(app.db, { postId: post.id, authorId: userId, parentId: parent?.id ?? null, depth: parent ? parent.depth + 1 : 0, body: input.body });
   } catch (err) {
-    const constraint = violatedConstraint(err, '23514');
+    const constraint = violatedConstraint(err, PG_CHECK_VIOLATION);
     if (constraint === TRIGGER_CONSTRAINTS.commentLimit) throw errors.conflict('comment_limit_reached', 'This post has reached 1000 comments');
     // The parent was deleted (cascade) between the check and the insert.
     if (constraint === TRIGGER_CONSTRAINTS.commentParent) throw errors.notFound('Parent comment');

@@ -1,3 +1,4 @@
+import { uniqueViolation } from '@makapix/db';
 import { decodeCursor, encodeCursor, type List, pageOf } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -60,17 +61,12 @@ export async function setReportStatus(
   } catch (err) {
     // reports_pending_per_reporter_key: reopening while the same member has a newer pending report
     // on the same target would duplicate it in the queue.
-    if (isUniqueViolation(err)) throw errors.conflict('report_duplicate', 'The reporter already has an open report on this target');
+    if (uniqueViolation(err, 'reports_pending_per_reporter_key')) throw errors.conflict('report_duplicate', 'The reporter already has an open report on this target');
     throw err;
   }
   const report = await findReport(app.db, reportId);
   if (!report) throw errors.notFound('Report');
   return report;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const cause = err instanceof Error && 'cause' in err ? err.cause : undefined;
-  return [err, cause].some((e) => typeof e === 'object' && e !== null && 'code' in e && e.code === '23505');
 }
 
 export async function auditLogPage(app: FastifyInstance, filter: AuditFilter, page: Page): Promise<List<AuditRow>> {

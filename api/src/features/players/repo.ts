@@ -1,4 +1,4 @@
-import { type Database, players, playerTokens, users, type DbOrTx } from '@makapix/db';
+import { type Database, players, playerTokens, users, type DbOrTx, uniqueViolation } from '@makapix/db';
 import { and, asc, count, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 
 /** A drizzle handle or an open transaction. */
@@ -8,18 +8,9 @@ export type PlayerRow = typeof players.$inferSelect;
 
 const PENDING_CODE_INDEX = 'players_pending_registration_code_key';
 
-/** The unique constraint a failed statement violated (23505), walking drizzle's cause chain; else null. */
-export function violatedUniqueConstraint(err: unknown): string | null {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
-    if (code === '23505') return typeof constraint === 'string' ? constraint : '';
-  }
-  return null;
-}
-
 /** PROTOCOL.md §2.1: a code collision among pending codes; provisioning retries with a new code. */
 export function isPendingCodeConflict(err: unknown): boolean {
-  return violatedUniqueConstraint(err) === PENDING_CODE_INDEX;
+  return uniqueViolation(err, PENDING_CODE_INDEX);
 }
 
 export async function insertProvisionedPlayer(

@@ -1,3 +1,4 @@
+import { uniqueViolation } from '@makapix/db';
 import {
   type PlaysetOut,
   decodeCursor,
@@ -20,7 +21,6 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
-import { violatedUniqueConstraint } from '../players/repo.ts';
 import {
   countPlaysets,
   deletePlayset,
@@ -82,7 +82,7 @@ async function normalize(app: FastifyInstance, body: PlaysetBody): Promise<Plays
 }
 
 function nameTaken(err: unknown): never {
-  if (violatedUniqueConstraint(err) === PLAYSET_NAME_UNIQUE) throw errors.conflict('playset_name_taken', 'You already have a playset with this name');
+  if (uniqueViolation(err, PLAYSET_NAME_UNIQUE)) throw errors.conflict('playset_name_taken', 'You already have a playset with this name');
   throw err;
 }
 

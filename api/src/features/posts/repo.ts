@@ -169,12 +169,3 @@ export async function releaseReplacement(db: Database, postId: number, pendingKe
     .set({ pendingStorageKey: null })
     .where(and(eq(posts.id, postId), eq(posts.pendingStorageKey, pendingKey)));
 }
-
-/** PostgreSQL unique violation on the named constraint (drizzle wraps driver errors in `cause`). */
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const pgErr = e as { code?: unknown; constraint?: unknown };
-    if (pgErr.code === '23505') return pgErr.constraint === constraint;
-  }
-  return false;
-}

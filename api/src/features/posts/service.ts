@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Database } from '@makapix/db';
+import { type Database, uniqueViolation } from '@makapix/db';
 import { checkUploadRules, type ImageHeader } from '@makapix/media';
 import { jobIds, storableInput } from '@makapix/protocol';
-import { storageShard } from '@makapix/vault';
+import { type IncomingDir, removeIncoming, storageShard, VaultFullError, writeIncoming } from '@makapix/vault';
 import type { FastifyInstance } from 'fastify';
 import { AppError, errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
 import { RATE_LIMITS } from '../../plugins/rate-limit.ts';
-import { type IncomingDir, removeIncoming, writeIncoming } from './incoming.ts';
 import { uploadFieldsSchema, type PostPatch } from '@makapix/protocol';
 import { splitHashtagField } from './input.ts';
 import type { UploadForm } from './multipart.ts';
@@ -19,6 +18,20 @@ import type { Viewer } from './visibility.ts';
 export interface PostsContext {
   app: Pick<FastifyInstance, 'db' | 'publicId' | 'enqueue' | 'consumeRateLimit' | 'log'>;
   vault: IncomingDir & { publicBaseUrl: string };
+}
+
+/**
+ * Hands the upload to the worker's process-artwork job through the vault's incoming directory
+ * (atomic and fsynced there). A full disk is refused up front as 507 `storage_full` rather than met
+ * halfway through the write; the worker's vault writes keep the same floor.
+ */
+async function handOver(ctx: PostsContext, storageKey: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeIncoming(ctx.vault, storageKey, bytes);
+  } catch (err) {
+    if (err instanceof VaultFullError) throw new AppError('storage_full', 'The server has no room for new uploads right now; try again later');
+    throw err;
+  }
 }
 
 /** The UTC calendar day (SPEC.md §4 counts views per UTC day). */
@@ -99,7 +112,7 @@ export async function createPost(ctx: PostsContext, viewer: Viewer, uploader: re
   const { header, sha256, bytes } = await vetImage(ctx, form.file);
   const { db } = ctx.app;
   const storageKey = randomUUID();
-  await writeIncoming(ctx.vault, storageKey, bytes);
+  await handOver(ctx, storageKey, bytes);
 
   // SPEC.md §1: trusted members (and moderators, who approve posts anyway) skip the approval queue.
   const autoApproved = uploader.trusted || uploader.role !== 'member';
@@ -127,7 +140,7 @@ export async function createPost(ctx: PostsContext, viewer: Viewer, uploader: re
   } catch (err) {
     await removeIncoming(ctx.vault.incomingDir, storageKey);
     // A concurrent upload of the same bytes won the race for the unique hash.
-    if (repo.isUniqueViolation(err, 'posts_sha256_live_key')) throw duplicateError(ctx, await repo.findLivePostIdBySha256(db, sha256));
+    if (uniqueViolation(err, 'posts_sha256_live_key')) throw duplicateError(ctx, await repo.findLivePostIdBySha256(db, sha256));
     throw err;
   }
 
@@ -205,7 +218,7 @@ export async function replaceImage(ctx: PostsContext, viewer: Viewer, row: Detai
   if (form.fields.size > 0) throw errors.validation([...form.fields.keys()].map((path) => ({ path, message: 'only `file` is accepted here' })));
   const { bytes } = await vetImage(ctx, form.file);
   const pendingKey = randomUUID();
-  await writeIncoming(ctx.vault, pendingKey, bytes);
+  await handOver(ctx, pendingKey, bytes);
   if (!(await repo.claimReplacement(ctx.app.db, row.id, pendingKey))) {
     await removeIncoming(ctx.vault.incomingDir, pendingKey);
     throw notReplaceable();

@@ -3,8 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { posts } from '@makapix/db';
 import { MAX_UPLOAD_BYTES } from '@makapix/media';
-import { incomingUploadFileName } from '@makapix/protocol';
-import { artUrl, canonicalPath, upscaledPath, upscaledUrl } from '@makapix/vault';
+import { artUrl, canonicalPath, upscaledPath, upscaledUrl, incomingPath } from '@makapix/vault';
 import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,7 +49,7 @@ describe('POST /api/v1/posts', () => {
       expect(created.owner).toEqual({ id: artist.sqid, handle: artist.handle });
 
       const row = await postRow(created.id);
-      const incoming = path.join(t.config.vault.incomingDir, incomingUploadFileName(row.storageKey!));
+      const incoming = incomingPath(t.config.vault.incomingDir, row.storageKey!);
       expect(await readFile(incoming)).toEqual(bytes);
 
       const run = await runProcessArtwork(t, row.id);
@@ -205,7 +204,7 @@ describe('POST /api/v1/posts', () => {
     }
     expect(await t.app.db.select({ id: posts.id }).from(posts).where(eq(posts.ownerId, artist.id))).toEqual([]);
     const left = await readdir(t.config.vault.incomingDir);
-    const known = new Set((await t.app.db.select({ key: posts.storageKey }).from(posts)).map((r) => incomingUploadFileName(r.key!)));
+    const known = new Set((await t.app.db.select({ key: posts.storageKey }).from(posts)).map((r) => path.basename(incomingPath(t.config.vault.incomingDir, r.key!))));
     expect(left.filter((f) => !known.has(f))).toEqual([]);
   });
 

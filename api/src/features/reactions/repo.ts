@@ -82,15 +82,3 @@ export async function reactionsOf(db: Database, postId: number, userId: number):
     .orderBy(asc(reactions.createdAt), asc(reactions.id));
   return rows.map((r) => r.emoji);
 }
-
-/**
- * The constraint named by a failed statement with this SQLSTATE (23514 check_violation raised by
- * the limit triggers, 23505 unique_violation). drizzle wraps driver errors, so the cause chain is walked.
- */
-export function violatedConstraint(err: unknown, sqlstate: '23505' | '23514'): string | null {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
-    if (code === sqlstate) return typeof constraint === 'string' ? constraint : '';
-  }
-  return null;
-}

@@ -1,4 +1,4 @@
-import { TRIGGER_CONSTRAINTS } from '@makapix/db';
+import { checkViolation, TRIGGER_CONSTRAINTS } from '@makapix/db';
 import { codePointLength, EMOJI_MAX_CHARS } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
@@ -6,7 +6,7 @@ import { assertNotBlocked } from '../blocks/service.ts';
 import { notify } from '../notifications/service.ts';
 import type { Viewer } from '../posts/visibility.ts';
 import { viewerForUser } from '../users/viewer.ts';
-import { deleteReaction, findPostOwnerId, findVisiblePost, insertReaction, type PostRef, reactionsOf, reactionTotals, violatedConstraint } from './repo.ts';
+import { deleteReaction, findPostOwnerId, findVisiblePost, insertReaction, type PostRef, reactionsOf, reactionTotals } from './repo.ts';
 
 export interface ReactionSummary {
   /** Per emoji, most used first. */
@@ -57,7 +57,7 @@ export async function addReaction(app: FastifyInstance, input: ReactionInput): P
   try {
     added = await insertReaction(app.db, input, post.ownerId);
   } catch (err) {
-    if (violatedConstraint(err, '23514') === TRIGGER_CONSTRAINTS.reactionLimit) {
+    if (checkViolation(err, TRIGGER_CONSTRAINTS.reactionLimit)) {
       throw errors.conflict('reaction_limit_exceeded', 'At most 5 different reactions per artwork');
     }
     throw err;

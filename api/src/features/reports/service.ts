@@ -1,9 +1,10 @@
+import { uniqueViolation } from '@makapix/db';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import { findComment } from '../comments/repo.ts';
 import { findMember } from '../follows/repo.ts';
 import type { Viewer } from '../posts/visibility.ts';
-import { findVisiblePost, violatedConstraint } from '../reactions/repo.ts';
+import { findVisiblePost } from '../reactions/repo.ts';
 import { viewerForUser } from '../users/viewer.ts';
 import { insertReport, PENDING_REPORT_CONSTRAINT, type ReportRow, type ReportTargetType } from './repo.ts';
 
@@ -45,7 +46,7 @@ export async function createReport(app: FastifyInstance, userId: number, input: 
   try {
     return await insertReport(app.db, { reporterId: userId, targetType: input.targetType, targetId, reason: input.reason });
   } catch (err) {
-    if (violatedConstraint(err, '23505') === PENDING_REPORT_CONSTRAINT) {
+    if (uniqueViolation(err, PENDING_REPORT_CONSTRAINT)) {
       throw errors.conflict('already_reported', 'You already reported this and it is still being reviewed');
     }
     throw err;

@@ -89,18 +89,6 @@ export async function promoteToOwner(db: Db, id: number): Promise<void> {
   await db.update(users).set({ role: 'owner' }).where(and(eq(users.id, id), ne(users.role, 'owner')));
 }
 
-/**
- * The constraint a failed statement violated, when it is a unique violation (23505). drizzle wraps
- * driver errors, so the cause chain is walked.
- */
-export function uniqueViolation(err: unknown): string | null {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
-    if (code === '23505') return typeof constraint === 'string' ? constraint : '';
-  }
-  return null;
-}
-
 /** Storage key of a member's own ready, undeleted artwork (their avatar candidates), or null. */
 export async function findOwnReadyStorageKey(db: Db, ownerId: number, postId: number): Promise<string | null> {
   const [row] = await db

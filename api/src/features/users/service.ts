@@ -1,3 +1,4 @@
+import { uniqueViolation } from '@makapix/db';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
@@ -44,7 +45,7 @@ export function createUserService(app: FastifyInstance) {
     try {
       await repo.updateProfile(db, userId, changes);
     } catch (err) {
-      if (repo.uniqueViolation(err) === 'users_handle_canonical_key') throw handleTaken();
+      if (uniqueViolation(err, 'users_handle_canonical_key')) throw handleTaken();
       throw err;
     }
     return getOwnProfile(userId);

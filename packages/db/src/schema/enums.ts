@@ -1,16 +1,34 @@
-import { NOTIFICATION_TYPES, REPORT_STATUSES, REPORT_TARGET_TYPES } from '@makapix/protocol';
+import {
+  COMMAND_ACK_STATUSES,
+  COMMAND_TYPES,
+  EXPOSURE_MODES,
+  NATIVE_FORMATS,
+  NOTIFICATION_TYPES,
+  PICK_MODES,
+  PLAYER_STATUSES,
+  POST_KINDS,
+  POST_STATES,
+  REPORT_STATUSES,
+  REPORT_TARGET_TYPES,
+  USER_ROLES,
+  VIEW_INTENTS,
+} from '@makapix/protocol';
 import { pgEnum } from 'drizzle-orm/pg-core';
 
-// SPEC §1 roles: a site owner can do everything a moderator can, plus manage moderators.
-export const userRole = pgEnum('user_role', ['member', 'moderator', 'owner']);
+// Every enum's values come from the protocol constant that defines the concept, so the database and
+// the wire cannot drift. Postgres enum values are ordered and only ever appended to: a new value goes
+// at the end of the protocol constant, and drizzle-kit then generates the ALTER TYPE migration.
 
-export const postKind = pgEnum('post_kind', ['artwork', 'playlist']);
+// SPEC §1 roles: a site owner can do everything a moderator can, plus manage moderators.
+export const userRole = pgEnum('user_role', USER_ROLES);
+
+export const postKind = pgEnum('post_kind', POST_KINDS);
 
 // SPEC §2: an upload is `processing` until the worker has written every file to the vault.
-export const postState = pgEnum('post_state', ['processing', 'ready', 'failed']);
+export const postState = pgEnum('post_state', POST_STATES);
 
 // SPEC §2 accepted formats; PROTOCOL.md §5 `native_format`.
-export const imageFormat = pgEnum('image_format', ['png', 'gif', 'webp', 'bmp']);
+export const imageFormat = pgEnum('image_format', NATIVE_FORMATS);
 
 export const reportTargetType = pgEnum('report_target_type', REPORT_TARGET_TYPES);
 
@@ -20,27 +38,17 @@ export const reportStatus = pgEnum('report_status', REPORT_STATUSES);
 export const notificationType = pgEnum('notification_type', NOTIFICATION_TYPES);
 
 // SPEC §5 playsets.
-export const exposureMode = pgEnum('exposure_mode', ['equal', 'manual', 'proportional']);
-export const pickMode = pgEnum('pick_mode', ['recency', 'random']);
+export const exposureMode = pgEnum('exposure_mode', EXPOSURE_MODES);
+export const pickMode = pgEnum('pick_mode', PICK_MODES);
 
 // PROTOCOL.md §4 status topic.
-export const playerStatus = pgEnum('player_status', ['online', 'offline']);
+export const playerStatus = pgEnum('player_status', PLAYER_STATUSES);
 
 // PROTOCOL.md §6 command types.
-export const commandType = pgEnum('command_type', [
-  'swap_next',
-  'swap_back',
-  'show_artwork',
-  'play_channel',
-  'execute_playset',
-  'set_paused',
-  'set_brightness',
-  'set_rotation',
-  'set_mirror',
-]);
+export const commandType = pgEnum('command_type', COMMAND_TYPES);
 
 // PROTOCOL.md §4 `command/ack` status.
-export const commandAckStatus = pgEnum('command_ack_status', ['ok', 'error', 'unsupported']);
+export const commandAckStatus = pgEnum('command_ack_status', COMMAND_ACK_STATUSES);
 
 // PROTOCOL.md §7 view intent.
-export const viewIntent = pgEnum('view_intent', ['artwork', 'channel']);
+export const viewIntent = pgEnum('view_intent', VIEW_INTENTS);

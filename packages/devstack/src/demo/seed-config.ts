@@ -1,3 +1,4 @@
+import { envInt, parseEnv } from '@makapix/protocol/env';
 import { z } from 'zod';
 
 // The demo seed (`tsx packages/devstack/src/demo/seed.ts`, run by the dev command on a fresh database) is its own
@@ -8,17 +9,12 @@ const seedEnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
   SEED_OWNER_EMAIL: z.email().default('demo@makapix.club'),
   SEED_PASSWORD: z.string().min(8).default('demo-pixels-1'),
-  SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
+  SEED_ARTWORKS: envInt().min(1).max(500).default(55),
 });
 
 /** Parses the demo seed's configuration once; fails fast listing every problem. */
 export function loadSeedConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = seedEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`invalid seed configuration:\n${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(seedEnvSchema, env, 'seed');
   return {
     origin: e.SEED_ORIGIN.replace(/\/+$/, ''),
     mailApiUrl: e.SEED_MAIL_API_URL,

@@ -1,11 +1,11 @@
 import path from 'node:path';
+import { envInt, envOptional, envPort, envUrl, parseEnv } from '@makapix/protocol/env';
 import { z } from 'zod';
 import { devDataDir } from '../paths.ts';
 
-const port = z.coerce.number().int().min(1).max(65535);
+const port = envPort().min(1);
 // An empty value counts as unset, so `DATABASE_URL= npm start` still starts the embedded service.
-const externalUrl = (schemes: RegExp, hint: string) =>
-  z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(schemes, hint).optional());
+const externalUrl = (schemes: RegExp, hint: string) => envOptional(envUrl(schemes, hint));
 
 // Project ports sit away from the system defaults so a Debian-installed PostgreSQL, Redis or
 // Mosquitto on this machine never collides with the dev stack.
@@ -23,9 +23,9 @@ const envSchema = z.object({
   MAKAPIX_MQTT_INTERNAL_PORT: port.default(1883),
   MAKAPIX_BROKER_SANS: z.string().default(''),
   // BROKER_PROCESSES for the dev broker: 2 runs two Aedes processes sharing sessions through Redis.
-  MAKAPIX_BROKER_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(16)]).default(1),
-  MAKAPIX_SIM_PLAYERS: z.coerce.number().int().min(0).max(50).default(3),
-  MAKAPIX_SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
+  MAKAPIX_BROKER_PROCESSES: z.union([z.literal('auto'), envInt().min(1).max(16)]).default(1),
+  MAKAPIX_SIM_PLAYERS: envInt().min(0).max(50).default(3),
+  MAKAPIX_SEED_ARTWORKS: envInt().min(1).max(500).default(55),
   // SPEC.md §7: the same variables the services read point the dev command at external services;
   // each one given replaces the embedded PostgreSQL, redis-server or SMTP sink.
   DATABASE_URL: externalUrl(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
@@ -35,11 +35,7 @@ const envSchema = z.object({
 
 /** The dev command's configuration (its one config parser); every value has a working default. */
 export function loadDevConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`invalid dev configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'dev');
   const dataDir = path.resolve(e.MAKAPIX_DATA_DIR);
   return {
     dataDir,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { opaqueText, text } from '../text.ts';
 import { listQuerySchema } from './lists.ts';
-import { postSummarySchema } from './posts.ts';
+import { postStateSchema, postSummarySchema } from './posts.ts';
+import { userRoleSchema } from './users.ts';
 
 // Moderation under /api/v1/mod (SPEC.md §1, §3: camelCase, every integer key as a sqid, ISO
 // timestamps): the queue, members, posts, comments, reports and the audit log.
@@ -12,7 +13,7 @@ export type ModUserRef = z.infer<typeof modUserRefSchema>;
 export const modPostSchema = z.object({
   id: z.string(),
   ownerId: z.string(),
-  state: z.enum(['processing', 'ready', 'failed']),
+  state: postStateSchema,
   approvedAt: z.string().nullable(),
   promotedAt: z.string().nullable(),
   hiddenByModAt: z.string().nullable(),
@@ -25,7 +26,7 @@ export type ModComment = z.infer<typeof modCommentSchema>;
 export const modMemberSchema = z.object({
   id: z.string(),
   handle: z.string(),
-  role: z.enum(['member', 'moderator', 'owner']),
+  role: userRoleSchema,
   trusted: z.boolean(),
   hiddenAt: z.string().nullable(),
   /** Null when never banned or unbanned; a past instant once a temporary ban has run out. */

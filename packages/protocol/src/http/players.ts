@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { opaqueText, text } from '../text.ts';
 import { COMMAND_TYPES } from '../commands.ts';
+import { COMMAND_ACK_STATUSES, PLAYER_STATUSES } from '../device-events.ts';
 import { playerKeySchema } from '../identity.ts';
 import { devicePlaysetChannelBodySchema, PLAYSET_MAX_CHANNELS, playsetNameSchema } from '../playsets.ts';
 
@@ -44,7 +45,7 @@ export const ownerPlayerSchema = z.object({
   name: z.string(),
   deviceModel: z.string().nullable(),
   firmwareVersion: z.string().nullable(),
-  status: z.enum(['online', 'offline']),
+  status: z.enum(PLAYER_STATUSES),
   lastSeenAt: z.string().nullable(),
   currentPostId: z.string().nullable().describe('Public id of the artwork on screen'),
   certificate: z
@@ -97,7 +98,7 @@ export const commandRequestSchema = z.discriminatedUnion('commandType', [
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
 export const playerCommandAckSchema = z.object({
-  status: z.enum(['ok', 'error', 'unsupported']),
+  status: z.enum(COMMAND_ACK_STATUSES),
   error: z.string().nullable(),
   ackedAt: z.string().nullable(),
 });

@@ -64,7 +64,8 @@ export const postPatchSchema = z
   });
 export type PostPatch = z.output<typeof postPatchSchema>;
 
-export const postStateSchema = z.enum(['processing', 'ready', 'failed']);
+export const POST_STATES = ['processing', 'ready', 'failed'] as const;
+export const postStateSchema = z.enum(POST_STATES);
 export type PostState = z.infer<typeof postStateSchema>;
 /** The four formats of a file and its renditions (the vault's extensions, PROTOCOL.md §8). */
 export const postFormatSchema = z.enum(NATIVE_FORMATS);

@@ -9,7 +9,8 @@ import { handleSchema } from './handles.ts';
 export const MONITORED_HASHTAGS = ['politics', 'nsfw', 'explicit', '13plus', 'violence'] as const;
 export type MonitoredHashtag = (typeof MONITORED_HASHTAGS)[number];
 
-export const userRoleSchema = z.enum(['member', 'moderator', 'owner']);
+export const USER_ROLES = ['member', 'moderator', 'owner'] as const;
+export const userRoleSchema = z.enum(USER_ROLES);
 export type UserRole = z.infer<typeof userRoleSchema>;
 
 /** Path of a member route. */
