@@ -1,4 +1,4 @@
-import { createDb, type DbHandle, players, revokedCertificates, users } from '@makapix/db';
+import { createDb, type DbHandle, literalLimit, players, revokedCertificates, users } from '@makapix/db';
 import { normalizeSerial } from '@makapix/pki';
 import { eq, sql } from 'drizzle-orm';
 
@@ -58,6 +58,7 @@ export function decideAccess(row: PlayerAccessRow | undefined, serial: string): 
 
 // A named prepared statement: every CONNECT runs the same query, so PostgreSQL parses and plans it
 // once per pooled connection and drizzle builds it once, not on each of thousands of connects.
+// A primary-key-like lookup: its generic plan is the custom plan, so PostgreSQL keeps it.
 const prepareAccessQuery = (handle: DbHandle) =>
   handle.db
     .select({
@@ -75,7 +76,9 @@ const prepareAccessQuery = (handle: DbHandle) =>
     .from(players)
     .leftJoin(users, eq(users.id, players.ownerId))
     .where(eq(players.playerKey, sql.placeholder('playerKey')))
-    .limit(1)
+    // A literal, not a parameter, so the plan PostgreSQL keeps after five runs is a generic one
+    // (@makapix/db prepared.ts; test/access.int.test.ts checks pg_prepared_statements).
+    .limit(literalLimit(1))
     .prepare('broker_player_access');
 
 /**

@@ -17,7 +17,7 @@ import { type BroadcastResult, type CommandLogItem, type CommandRequest, present
 import { deleteCommand, findChannelUser, findShowableArtwork, insertCommand } from '../features/players/command-repo.ts';
 import { listOwnedPlayers, type PlayerRow } from '../features/players/repo.ts';
 import { requireOwnedPlayer } from '../features/players/service.ts';
-import { viewerForUser } from '../features/users/viewer.ts';
+import { viewerForUser } from '../domain/viewer.ts';
 
 export interface DevicePayload {
   type: CommandType;

@@ -5,7 +5,7 @@ import type { ApiConfig } from '../../config.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { handleSchema } from '../users/handle.ts';
 import { ownProfileSchema, publicProfileSchema } from '../users/profile.ts';
-import { signedInUser } from '../users/viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 import { passwordSchema } from './password.ts';
 import { REFRESH_TOKEN_TTL_MS } from './secret-token.ts';
 import { createAccountService } from './service.ts';

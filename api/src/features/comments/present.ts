@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { memberRefSchema, toMemberRef } from '../follows/social-shapes.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import type { CommentRow } from './repo.ts';
 
 /**

@@ -6,10 +6,10 @@ import { errors } from '../../errors.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
 import { readCursor } from '../follows/social-shapes.ts';
 import { notify } from '../notifications/service.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import { findVisiblePost, violatedConstraint } from '../reactions/repo.ts';
 import { interactablePost, visiblePost } from '../reactions/service.ts';
-import { viewerForUser } from '../users/viewer.ts';
+import { viewerForUser } from '../../domain/viewer.ts';
 import { type CommentJson, buildThreads, type ThreadJson, toCommentJson } from './present.ts';
 import {
   type CommentRef,

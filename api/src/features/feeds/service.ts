@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { normalizeHashtag } from '../posts/input.ts';
 import { type ListRow, toPostSummary, type PostSummary } from '../posts/present.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import * as repo from './repo.ts';
 
 export interface FeedsContext {

@@ -2,7 +2,7 @@ import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
-import { signedInUser } from '../users/viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 import { errorBodySchema } from '../../error-responses.ts';
 import { auditEntrySchema, queuePostSchema, reportSchema, reportStatusSchema, SQID_TARGET_TYPES, toAuditEntry, toQueuePost, toReport } from './present.ts';
 import { approvalQueue, auditLogPage, reportsQueue, setReportStatus } from './queue-service.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { banMember, unbanMember } from '../../commands/ban-member.ts';
 import { errors } from '../../errors.ts';
 import { errorBodySchema } from '../../error-responses.ts';
-import { signedInUser } from '../users/viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 import { modCommentSchema, modMemberSchema, modPostSchema, toModComment, toModMember, toModPost } from './present.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { type MemberAction, moderateComment, moderateMember, moderatePost, type PostAction } from './service.ts';

@@ -5,7 +5,7 @@ import { errors } from '../../errors.ts';
 import { findMember } from '../follows/repo.ts';
 import { readCursor } from '../follows/social-shapes.ts';
 import { type PostSummary, toPostSummary } from '../posts/present.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import {
   findPlaylist,
   insertPlaylist,

@@ -12,7 +12,7 @@ import { splitHashtagField, uploadFieldsSchema, type PostPatch } from './input.t
 import type { UploadForm } from './multipart.ts';
 import { toPostDetail, type DetailRow, type PostDetail } from './present.ts';
 import * as repo from './repo.ts';
-import type { Viewer } from './visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 
 export interface PostsContext {
   app: Pick<FastifyInstance, 'db' | 'publicId' | 'enqueue' | 'consumeRateLimit' | 'log'>;

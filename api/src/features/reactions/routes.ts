@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { buildViewer } from '../users/viewer.ts';
 import { addReaction, reactionSummary, removeReaction } from './service.ts';
 
 const tags = ['social'];
@@ -29,7 +28,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: app.optionalUser,
       schema: { tags, summary: 'Reaction totals per emoji, and mine', params: postParams, response: { 200: reactionSummarySchema, ...errorsOf } },
     },
-    async (req) => reactionSummary(app, await buildViewer(app, req.viewer), postIdOf(req.params.sqid)),
+    async (req) => reactionSummary(app, req.audience, postIdOf(req.params.sqid)),
   );
 
   app.put(
@@ -48,7 +47,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = req.viewer!;
       const postId = postIdOf(req.params.sqid);
       await addReaction(app, { userId: user.id, postId, emoji: req.params.emoji });
-      return reactionSummary(app, await buildViewer(app, user), postId);
+      return reactionSummary(app, req.audience, postId);
     },
   );
 
@@ -62,7 +61,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = req.viewer!;
       const postId = postIdOf(req.params.sqid);
       await removeReaction(app, { userId: user.id, postId, emoji: req.params.emoji });
-      return reactionSummary(app, await buildViewer(app, user), postId);
+      return reactionSummary(app, req.audience, postId);
     },
   );
 };

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { FeedsContext } from '../feeds/service.ts';
 import { errorBodySchema } from '../../error-responses.ts';
 import { postSummarySchema } from '../posts/present.ts';
-import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
 
 export interface SearchRoutesOptions {
@@ -43,7 +42,7 @@ export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (a
       },
     },
     async (req) => {
-      const viewer = await buildViewer(app, req.viewer);
+      const viewer = req.audience;
       const { q, type, ...page } = req.query;
       if (type === 'artists') return service.searchArtists(ctx, viewer, q, page);
       if (type === 'hashtags') return service.searchHashtags(ctx, viewer, q, page);

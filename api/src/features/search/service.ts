@@ -4,7 +4,7 @@ import { errors } from '../../errors.ts';
 import { pageFrom, presentPage, type FeedsContext } from '../feeds/service.ts';
 import { normalizeHashtag } from '../posts/input.ts';
 import type { PostSummary } from '../posts/present.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import * as repo from './repo.ts';
 
 export const SEARCH_TYPES = ['artworks', 'artists', 'hashtags'] as const;

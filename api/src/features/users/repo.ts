@@ -1,6 +1,6 @@
 import { auditLog, type Database, posts, users, type DbOrTx } from '@makapix/db';
 import { and, count, eq, ne } from 'drizzle-orm';
-import { onProfile, type Viewer } from '../posts/visibility.ts';
+import { onProfile, type Viewer } from '../../domain/visibility.ts';
 
 /** A drizzle handle or an open transaction. */
 export type Db = DbOrTx;

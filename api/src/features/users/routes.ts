@@ -5,7 +5,7 @@ import { errorResponses } from '../../error-responses.ts';
 import { handleSchema } from './handle.ts';
 import { ownProfileSchema, publicProfileSchema } from './profile.ts';
 import { createUserService } from './service.ts';
-import { signedInUser } from './viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 
 export const BIO_MAX = 1000;
 
@@ -48,12 +48,12 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: publicProfileSchema, ...errorResponses(401, 404) },
     },
     preHandler: app.optionalUser,
-  }, async (req) => users.getPublicProfileByHandle(req.params.handle, req.viewer));
+  }, async (req) => users.getPublicProfileByHandle(req.params.handle, req.audience));
 
   app.get('/users/:sqid', {
     schema: { tags: ['members'], summary: 'A member’s public profile', params: sqidParams, response: { 200: publicProfileSchema, ...errorResponses(401, 404) } },
     preHandler: app.optionalUser,
-  }, async (req) => users.getPublicProfile(req.params.sqid, req.viewer));
+  }, async (req) => users.getPublicProfile(req.params.sqid, req.audience));
 
   app.post('/admin/users/:sqid/role', {
     schema: {
@@ -64,5 +64,5 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: publicProfileSchema, ...errorResponses(400, 401, 403, 404) },
     },
     preHandler: app.requireRole('owner'),
-  }, async (req) => users.setRole(signedInUser(req), req.params.sqid, req.body.role));
+  }, async (req) => users.setRole(signedInUser(req), req.audience, req.params.sqid, req.body.role));
 };

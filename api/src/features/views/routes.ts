@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema } from '../../error-responses.ts';
 import { postStatsSchema } from '../posts/present.ts';
-import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
 
 const sqidParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
@@ -45,7 +44,7 @@ export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const viewer = await buildViewer(app, req.viewer);
+      const viewer = req.audience;
       const client = { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' };
       const outcome = await service.reportView(ctx, viewer, client, app.publicId.decode(req.params.sqid), req.body);
       return reply.status(202).send(outcome);
@@ -64,6 +63,6 @@ export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: statsResponseSchema, ...errors4xx },
       },
     },
-    async (req) => service.postStats(ctx, await buildViewer(app, req.viewer), app.publicId.decode(req.params.sqid), req.query.days),
+    async (req) => service.postStats(ctx, req.audience, app.publicId.decode(req.params.sqid), req.query.days),
   );
 };
