@@ -56,10 +56,10 @@ export function decideAccess(row: PlayerAccessRow | undefined, serial: string): 
   return { allowed: true };
 }
 
-// A named prepared statement: every CONNECT runs the same query, so PostgreSQL parses and plans it
+// A named prepared statement (exported for test/access-plan.int.test.ts): every CONNECT runs the same query, so PostgreSQL parses and plans it
 // once per pooled connection and drizzle builds it once, not on each of thousands of connects.
 // A primary-key-like lookup: its generic plan is the custom plan, so PostgreSQL keeps it.
-const prepareAccessQuery = (handle: DbHandle) =>
+export const prepareAccessQuery = (handle: DbHandle) =>
   handle.db
     .select({
       playerDeleted: sql<boolean>`${players.deletedAt} is not null`,

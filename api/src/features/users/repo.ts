@@ -65,11 +65,6 @@ export async function updateProfile(db: Db, id: number, changes: ProfileChanges)
   await db.update(users).set(changes).where(eq(users.id, id));
 }
 
-export async function findViewerFields(db: Db, id: number): Promise<{ role: ProfileRow['role']; monitoredHashtags: string[] } | null> {
-  const [row] = await db.select({ role: users.role, monitoredHashtags: users.monitoredHashtags }).from(users).where(eq(users.id, id)).limit(1);
-  return row ?? null;
-}
-
 /** Sets a role and appends the audit row in one transaction (SPEC.md §1: every moderation action is logged). */
 export async function setRoleAudited(db: Database, input: { actorId: number; userId: number; from: ProfileRow['role']; to: ProfileRow['role'] }): Promise<void> {
   await db.transaction(async (tx) => {
