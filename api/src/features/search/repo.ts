@@ -2,7 +2,7 @@ import { blocks, type Database, posts, users } from '@makapix/db';
 import { and, arrayContains, asc, desc, eq, gt, ilike, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ListRow } from '../posts/present.ts';
 import { listColumns } from '../posts/repo.ts';
-import { inPublicFeeds, type Viewer } from '../../domain/visibility.ts';
+import { inPublicFeeds, isArtwork, type Viewer } from '../../domain/visibility.ts';
 
 // SPEC.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
 // users.handle_canonical (3+ characters); shorter queries still work, by scan.
@@ -24,7 +24,7 @@ export async function searchArtworks(
     .select(listColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.ownerId))
-    .where(and(eq(posts.kind, 'artwork'), inPublicFeeds(viewer), matches, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
+    .where(and(isArtwork, inPublicFeeds(viewer), matches, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
     .orderBy(desc(posts.id))
     .limit(page.limit + 1);
 }
