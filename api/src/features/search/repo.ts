@@ -6,6 +6,12 @@ import { inPublicFeeds, isArtwork, type Viewer } from '../../domain/visibility.t
 
 // SPEC.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
 // users.handle_canonical (3+ characters); shorter queries still work, by scan.
+//
+// Planned per execution on purpose (issue 14; feeds/repo.ts prepares the feeds instead): the best
+// plan depends on the text. A rare fragment wants the trigram index then a sort of its few matches;
+// a common one wants the id index walked backwards until a page is found. A generic plan knows
+// neither and, picked wrongly, walks the whole table for a rare word. The constants are literals
+// all the same (domain/visibility.ts), so each custom plan may use the partial feed index.
 
 /** A LIKE pattern matching `text` anywhere, with the LIKE wildcards in it taken literally. */
 export function containsPattern(text: string): string {
