@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MailSinkClient } from '@makapix/devstack';
 import { DeviceHttp, ownerSession, SimPlayer } from '@makapix/firmware-sim';
 import { aliasPath } from '@makapix/vault';
-import { generateArtwork } from '@makapix/worker/demo/generate-art';
+import { generateArtwork } from '@makapix/devstack/demo/generate-art';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freeStackPorts, RunningStack, type StackPorts } from './stack.ts';

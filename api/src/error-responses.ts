@@ -1,14 +1,6 @@
-import { z } from 'zod';
+import { errorBodySchema } from '@makapix/protocol';
 
-/**
- * The SPEC.md §3 error envelope as a response schema, so the OpenAPI page lists each route's error
- * statuses. `code` stays a plain string here: the protocol enum is what clients branch on, and a
- * response schema must never turn a well-formed error into a 500.
- */
-export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-
+// Each route's error statuses for the OpenAPI page, with the envelope schema from the protocol.
 const DESCRIPTIONS = {
   400: 'invalid request (`validation_error` lists the problems)',
   401: 'not authenticated, or wrong credentials',

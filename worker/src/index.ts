@@ -3,5 +3,3 @@ export { type WorkerConfig, type WorkerEnv, loadConfig } from './config.ts';
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
 export { type JobDefinition, type JobRegistry, RegistryError, buildRegistry, defineJob } from './registry.ts';
 export { ALL_JOBS } from './jobs/index.ts';
-export { type JobQueues, WORKER_JOB_OPTIONS, openQueues } from './queues.ts';
-export { type ArtworkSpec, generateArtwork } from './demo/generate-art.ts';

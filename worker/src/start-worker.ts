@@ -9,7 +9,7 @@ import type { WorkerServices } from './context.ts';
 import { ALL_JOBS } from './jobs/index.ts';
 import { type Logger, createLogger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
-import { WORKER_JOB_OPTIONS, bullConnection, openQueues } from './queues.ts';
+import { WORKER_JOB_OPTIONS, bullConnection, openQueues } from '@makapix/queues';
 import { type JobDefinition, buildRegistry } from './registry.ts';
 
 export interface StartWorkerOptions {

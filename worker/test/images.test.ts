@@ -1,12 +1,12 @@
 import { readImageHeader } from '@makapix/media';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { encodeBmp } from '../src/images/bmp.ts';
-import { decodeBmp } from '../src/images/bmp-decode.ts';
-import { type RgbaImage, analyzePixels, firstDifference, upscaleFactor, upscaleFrame } from '../src/images/frames.ts';
-import { encodeGif } from '../src/images/gif-encode.ts';
-import { encodeWebpLossless } from '../src/images/sharp-pipeline.ts';
-import { muxAnimatedWebp } from '../src/images/webp-mux.ts';
+import { encodeBmp } from '@makapix/media/pixels/bmp';
+import { decodeBmp } from '@makapix/media/pixels/bmp-decode';
+import { type RgbaImage, analyzePixels, firstDifference, upscaleFactor, upscaleFrame } from '@makapix/media/pixels/frames';
+import { encodeGif } from '@makapix/media/pixels/gif-encode';
+import { encodeWebpLossless } from '@makapix/media/pixels/sharp-pipeline';
+import { muxAnimatedWebp } from '@makapix/media/pixels/webp-mux';
 
 function random(seed: number) {
   return () => {

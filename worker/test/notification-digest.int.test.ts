@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { notificationDigestJob } from '../src/jobs/notification-digest.ts';
 import { sendEmailJob } from '../src/jobs/send-email.ts';
-import { type JobQueues, openQueues } from '../src/queues.ts';
+import { type JobQueues, openQueues } from '@makapix/queues';
 import { type RunningWorker, startWorker } from '../src/start-worker.ts';
 import { type TestEnv, createTestEnv, insertUser, jobContext } from './helpers.ts';
 

@@ -4,7 +4,7 @@ import { heartbeatKey, jobIds } from '@makapix/protocol';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type JobQueues, openQueues } from '../src/queues.ts';
+import { type JobQueues, openQueues } from '@makapix/queues';
 import { type RunningWorker, startWorker } from '../src/start-worker.ts';
 import { pixelArt, rawInput } from './artwork-fixtures.ts';
 import { type TestEnv, createTestEnv, insertUpload, insertUser } from './helpers.ts';

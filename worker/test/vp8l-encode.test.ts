@@ -1,10 +1,10 @@
 import { readImageHeader } from '@makapix/media';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { upscaleFrame } from '../src/images/frames.ts';
+import { upscaleFrame } from '@makapix/media/pixels/frames';
 import { buildPrefixCode } from '../src/images/vp8l-bits.ts';
 import { encodeUpscaledVp8l, riffChunk, stillWebpOf } from '../src/images/vp8l-encode.ts';
-import { muxAnimation } from '../src/images/webp-mux.ts';
+import { muxAnimation } from '@makapix/media/pixels/webp-mux';
 
 /** Our VP8L writer against libwebp's decoder (through sharp): every pixel, exactly (RGB under alpha 0 included). */
 

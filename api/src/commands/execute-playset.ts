@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { CommandLogItem } from '../features/players/command-input.ts';
+import type { CommandLogItem } from '@makapix/protocol';
 import { requireOwnedPlayer } from '../features/players/service.ts';
 import { devicePlayset } from '../features/playsets/service.ts';
 import { sendToOwnedPlayer } from './send-player-command.ts';

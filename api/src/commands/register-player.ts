@@ -3,7 +3,8 @@ import { MAX_PLAYERS_PER_USER, type RegisterRequest } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../errors.ts';
 import { loadCaMaterial } from '@makapix/revocation';
-import { type OwnerPlayer, presentPlayer } from '../features/players/present.ts';
+import { type OwnerPlayer } from '@makapix/protocol';
+import { presentPlayer } from '../features/players/present.ts';
 import { countOwnedPlayers, lockPendingByCode, lockUser, updatePlayer } from '../features/players/repo.ts';
 import { sealDeviceKey } from '../features/players/service.ts';
 

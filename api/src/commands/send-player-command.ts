@@ -13,7 +13,8 @@ import {
 } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError, errors } from '../errors.ts';
-import { type BroadcastResult, type CommandLogItem, type CommandRequest, presentCommand } from '../features/players/command-input.ts';
+import { type BroadcastResult, type CommandLogItem, type CommandRequest } from '@makapix/protocol';
+import { presentCommand } from '../features/players/command-input.ts';
 import { deleteCommand, findChannelUser, findShowableArtwork, insertCommand } from '../features/players/command-repo.ts';
 import { listOwnedPlayers, type PlayerRow } from '../features/players/repo.ts';
 import { requireOwnedPlayer } from '../features/players/service.ts';

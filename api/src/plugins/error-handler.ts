@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { HttpErrorCode } from '@makapix/protocol';
 import { isAppError } from '../errors.ts';
 
 /** The api's one error handler: every failure leaves as the SPEC.md §3 envelope. */
@@ -28,7 +29,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     }
     // Fastify's own 4xx (malformed JSON, body too large, unsupported media type): keep its message,
     // which describes the client's mistake, under a stable code.
-    const code = FASTIFY_CODES[err.code] ?? (status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : 'bad_request');
+    const code: HttpErrorCode = FASTIFY_CODES[err.code] ?? BY_STATUS[status] ?? 'bad_request';
     return reply.status(status).send({ error: { code, message: err.message } });
   });
 
@@ -37,10 +38,15 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   );
 });
 
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, HttpErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+};
+
+const BY_STATUS: Record<number, HttpErrorCode> = {
+  404: 'not_found',
+  413: 'payload_too_large',
 };

@@ -29,7 +29,6 @@ export function encodeDevicePayload(topic: string, payload: unknown): Buffer {
   const body = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload), 'utf8');
   if (body.length > MAX_SERVER_TO_DEVICE_BYTES) {
     throw new AppError(
-      500,
       'device_payload_too_large',
       `Refusing to publish ${body.length} bytes on ${topic}: devices drop messages over ${MAX_SERVER_TO_DEVICE_BYTES} bytes (PROTOCOL.md §3)`,
       { topic, bytes: body.length, maxBytes: MAX_SERVER_TO_DEVICE_BYTES },

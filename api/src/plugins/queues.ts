@@ -1,5 +1,5 @@
 import type { JobName, JobPayloadInput } from '@makapix/protocol';
-import { openQueues } from '@makapix/worker/queues';
+import { openQueues } from '@makapix/queues';
 import type { JobsOptions } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-/** The worker's producer (same queues, same retry/backoff defaults) shared by every api route. */
+/** The shared producer (@makapix/queues: same queues, same retry/backoff defaults) used by every api route. */
 export const queuesPlugin = fp<{ redisUrl: string }>(async (app: FastifyInstance, opts) => {
   const queues = openQueues(opts.redisUrl);
   app.decorate('enqueue', async (name, payload, jobOpts) => {

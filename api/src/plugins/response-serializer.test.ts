@@ -1,9 +1,7 @@
-import { listSchema } from '@makapix/protocol';
+import { errorBodySchema, listSchema, postDetailSchema, postSummarySchema } from '@makapix/protocol';
 import { createSerializerCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorBodySchema } from '../error-responses.ts';
-import { postDetailSchema, postSummarySchema } from '../features/posts/present.ts';
 import { fastStringifyOf, responseSerializerCompiler } from './response-serializer.ts';
 
 const zodPath = (schema: z.ZodType) => createSerializerCompiler({})({ schema, method: 'GET', url: '/x' } as never) as (d: unknown) => string;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { postSummarySchema } from '@makapix/api/features/posts/present';
+import { postSummarySchema } from '@makapix/protocol';
 import { listSchema } from '@makapix/protocol';
 import Fastify from 'fastify';
 import pg from 'pg';

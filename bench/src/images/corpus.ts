@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DECODE_BUDGET_BYTES, type ImageFormat, SMALL_SIZES, checkUploadRules, decodedBytes } from '@makapix/media';
-import { type ArtworkSpec, generateArtwork } from '@makapix/worker/demo/generate-art';
+import { type ArtworkSpec, generateArtwork } from '@makapix/devstack/demo/generate-art';
 import { z } from 'zod';
 
 /**
@@ -111,7 +111,7 @@ export function describeCorpus({ mix, worst }: Corpus): string {
   const frames = animations.map((f) => f.frames);
   const budget = (100 * decodedBytes(worst.width, worst.height, worst.frames)) / DECODE_BUDGET_BYTES;
   return [
-    `deterministic demo artwork from \`generateArtwork\` (worker/src/demo/generate-art.ts), written to a temp dir.`,
+    `deterministic demo artwork from \`generateArtwork\` (packages/devstack/src/demo/generate-art.ts), written to a temp dir.`,
     `${stills.length} stills (${countBy(stills, (f) => f.format.toUpperCase())}), sizes cycling through the SPEC.md §2 small sizes and free sizes`,
     `from ${smallest?.width}×${smallest?.height} to ${largest?.width}×${largest?.height};`,
     `${animations.length} animations (${countBy(animations, (f) => `${f.format.toUpperCase()} ${f.width}×${f.height}`)}) with ${Math.min(...frames)}–${Math.max(...frames)} frames.`,

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { checkUploadRules } from '@makapix/media';
 import { sha256Hex } from '@makapix/worker/artwork/pipeline';
-import { encodeBmp } from '@makapix/worker/images/bmp';
+import { encodeBmp } from '@makapix/media/pixels/bmp';
 import { decodeArtwork } from '@makapix/worker/images/decode';
-import { type Animation, analyzePixels, firstDifference, upscaleFactor, upscaleFrame } from '@makapix/worker/images/frames';
-import { encodeGif } from '@makapix/worker/images/gif-encode';
+import { type Animation, analyzePixels, firstDifference, upscaleFactor, upscaleFrame } from '@makapix/media/pixels/frames';
+import { encodeGif } from '@makapix/media/pixels/gif-encode';
 import { webpEffort } from '@makapix/worker/images/renditions';
-import { decodeWithSharp, encodePng, encodeWebpLossless } from '@makapix/worker/images/sharp-pipeline';
-import { muxAnimatedWebp } from '@makapix/worker/images/webp-mux';
+import { decodeWithSharp, encodePng, encodeWebpLossless } from '@makapix/media/pixels/sharp-pipeline';
+import { muxAnimatedWebp } from '@makapix/media/pixels/webp-mux';
 import { manifestSchema } from './corpus.ts';
 import type { StepProfile } from './side-result.ts';
 

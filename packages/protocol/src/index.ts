@@ -11,7 +11,7 @@ export * from './device-events.ts';
 export * from './provisioning.ts';
 export * from './jobs.ts';
 export * from './errors.ts';
-export * from './http.ts';
+export * from './http/index.ts';
 export * from './heartbeat.ts';
 export * from './broker-bridge.ts';
 export * from './player-events.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type ImageFormat, type ImageHeader, type UploadRuleCode, checkUploadRules } from '@makapix/media';
 import { decodeArtwork } from '../images/decode.ts';
-import { analyzePixels } from '../images/frames.ts';
+import { analyzePixels } from '@makapix/media/pixels/frames';
 import { type RenditionSet, buildRenditions } from '../images/renditions.ts';
 
 /** SPEC.md §2 "extracted on upload and stored": the post columns process-artwork fills. */

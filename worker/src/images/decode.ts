@@ -1,7 +1,7 @@
 import { type ImageHeader, ImageHeaderError } from '@makapix/media';
-import { decodeBmp } from './bmp-decode.ts';
-import type { RgbaImage } from './frames.ts';
-import { SharpDecodeError, decodeWithSharp } from './sharp-pipeline.ts';
+import { decodeBmp } from '@makapix/media/pixels/bmp-decode';
+import type { RgbaImage } from '@makapix/media/pixels/frames';
+import { SharpDecodeError, decodeWithSharp } from '@makapix/media/pixels/sharp-pipeline';
 
 /** The file cannot be decoded as what its header claims: a permanent failure (SPEC.md §6). */
 export class CorruptImageError extends Error {

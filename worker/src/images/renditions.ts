@@ -1,11 +1,11 @@
 import type { ImageHeader } from '@makapix/media';
 import type { ArtworkFile, VaultExt } from '@makapix/vault';
-import { encodeBmp } from './bmp.ts';
-import { type Animation, type RgbaImage, firstDifference, upscaleFactor } from './frames.ts';
-import { encodeGif } from './gif-encode.ts';
-import { decodeWithSharp, encodePng, encodeWebpLossless, sharpPageCount } from './sharp-pipeline.ts';
+import { encodeBmp } from '@makapix/media/pixels/bmp';
+import { type Animation, type RgbaImage, firstDifference, upscaleFactor } from '@makapix/media/pixels/frames';
+import { encodeGif } from '@makapix/media/pixels/gif-encode';
+import { decodeWithSharp, encodePng, encodeWebpLossless, sharpPageCount } from '@makapix/media/pixels/sharp-pipeline';
 import { riffChunk, stillWebpOf, encodeUpscaledVp8l } from './vp8l-encode.ts';
-import { muxAnimation } from './webp-mux.ts';
+import { muxAnimation } from '@makapix/media/pixels/webp-mux';
 
 /** SPEC.md §2: every other format of a still; animations only as GIF and WebP. */
 const STILL_TARGETS: readonly VaultExt[] = ['png', 'gif', 'webp', 'bmp'];

@@ -1,4 +1,4 @@
-import { pixelsOf } from './frames.ts';
+import { pixelsOf } from '@makapix/media/pixels/frames';
 import { BitWriter, type PrefixCode, buildPrefixCode, writePrefixCode, writeSymbol } from './vp8l-bits.ts';
 
 /**

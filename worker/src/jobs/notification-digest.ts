@@ -2,7 +2,7 @@ import { notifications, users } from '@makapix/db';
 import { DIGEST_MAX_NOTIFICATIONS, jobIds } from '@makapix/protocol';
 import { and, asc, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { JobContext } from '../context.ts';
-import { openQueues } from '../queues.ts';
+import { openQueues } from '@makapix/queues';
 import { defineJob } from '../registry.ts';
 
 const DAY_MS = 24 * 3600_000;

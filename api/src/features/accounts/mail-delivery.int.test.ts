@@ -1,11 +1,7 @@
 import path from 'node:path';
 import { MailSinkClient } from '@makapix/devstack';
 import { LocalVaultStore } from '@makapix/vault';
-import type { JobContext } from '@makapix/worker/context';
-import { loadConfig as loadWorkerConfig } from '@makapix/worker/config';
-import { sendEmailJob } from '@makapix/worker/jobs/send-email';
-import { createLogger } from '@makapix/worker/logger';
-import { createMailer, type Mailer } from '@makapix/worker/mail/mailer';
+import { createLogger, createMailer, type JobContext, loadWorkerConfig, type Mailer, sendEmailJob } from '@makapix/testbed/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { nextIp, queuedMails, uniqueHandle } from '../../../test/fixtures/accounts.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';

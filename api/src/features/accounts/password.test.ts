@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, passwordSchema, SCRYPT_PARAMS, verifyPassword } from './password.ts';
+import { passwordSchema } from '@makapix/protocol';
+import { hashPassword, needsRehash, SCRYPT_PARAMS, verifyPassword } from './password.ts';
 
 describe('password KDF (SPEC.md §3)', () => {
   it('stores a self-describing scrypt string and verifies only the right password', async () => {

@@ -1,5 +1,4 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { z } from 'zod';
 
 /**
  * Password hashing with the slow KDF required by SPEC.md §3: scrypt (memory-hard) from Node's
@@ -15,17 +14,6 @@ const SALT_LENGTH = 16;
 const MAX_MEMORY = 128 * 1024 * 1024;
 // Refuse stored parameters that would make a single verification absurdly expensive.
 const MAX_N = 2 ** 20;
-
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 1024;
-
-/** SPEC.md §3: at least 8 characters with a letter and a digit. */
-export const passwordSchema = z
-  .string()
-  .min(PASSWORD_MIN, `A password has at least ${PASSWORD_MIN} characters`)
-  .max(PASSWORD_MAX, `A password has at most ${PASSWORD_MAX} characters`)
-  .refine((p) => /\p{L}/u.test(p), 'A password contains at least one letter')
-  .refine((p) => /\p{Nd}/u.test(p), 'A password contains at least one digit');
 
 function deriveKey(password: string, salt: Buffer, params: { N: number; r: number; p: number }, keyLength: number): Promise<Buffer> {
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: MAX_MEMORY };

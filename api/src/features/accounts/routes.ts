@@ -1,23 +1,16 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ApiConfig } from '../../config.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { handleSchema } from '../users/handle.ts';
-import { ownProfileSchema, publicProfileSchema } from '../users/profile.ts';
+import { publicProfileSchema } from '@makapix/protocol';
 import { signedInUser } from '../../domain/viewer.ts';
-import { passwordSchema } from './password.ts';
 import { REFRESH_TOKEN_TTL_MS } from './secret-token.ts';
 import { createAccountService } from './service.ts';
+import { acceptedSchema, emailSchema, postAuthLoginBodySchema, postAuthLogoutResponse204Schema, postAuthRefreshResponseSchema, postAuthRegisterBodySchema, postAuthResendVerificationBodySchema, postAuthResetPasswordBodySchema, postAuthResetPasswordResponseSchema, postAuthVerifyEmailBodySchema, postAuthVerifyEmailResponseSchema, postMePasswordBodySchema, signedInSchema, tokenSchema } from '@makapix/protocol';
 
 /** SPEC.md §3: the refresh token lives in this cookie, sent only to the auth routes. */
 export const REFRESH_COOKIE = 'mpx_refresh';
 const REFRESH_COOKIE_PATH = '/api/v1/auth';
-
-const emailSchema = z.email().max(254);
-const tokenSchema = z.string().min(1).max(256);
-const acceptedSchema = z.object({ status: z.literal('accepted') }).describe('always answered, whether or not the account exists');
-const signedInSchema = z.object({ accessToken: z.string().describe('JWT, valid 15 minutes'), user: ownProfileSchema });
 
 export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async (app, { config }) => {
   const accounts = createAccountService(app, { publicBaseUrl: config.http.publicBaseUrl, ownerEmails: config.auth.ownerEmails });
@@ -32,7 +25,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Sign up; sends a verification mail (log-in works once the email is verified)',
-      body: z.object({ email: emailSchema, password: passwordSchema, handle: handleSchema }),
+      body: postAuthRegisterBodySchema,
       response: { 201: publicProfileSchema, ...errorResponses(400, 409, 429) },
     },
     onRequest: app.rateLimitByIp('register'),
@@ -42,8 +35,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Verify the email address with the token from the verification link (valid 24 h, once)',
-      body: z.object({ token: tokenSchema }),
-      response: { 200: z.object({ status: z.literal('verified') }), ...errorResponses(400) },
+      body: postAuthVerifyEmailBodySchema,
+      response: { 200: postAuthVerifyEmailResponseSchema, ...errorResponses(400) },
     },
   }, async (req) => {
     await accounts.verifyEmail(req.body.token);
@@ -54,7 +47,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Send the verification mail again (if the account exists and is unverified)',
-      body: z.object({ email: emailSchema }),
+      body: postAuthResendVerificationBodySchema,
       response: { 202: acceptedSchema, ...errorResponses(400, 429) },
     },
     onRequest: app.rateLimitByIp('resendVerification'),
@@ -67,7 +60,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Log in: access token in the body, refresh token in the mpx_refresh cookie',
-      body: z.object({ email: emailSchema, password: z.string().min(1).max(1024) }),
+      body: postAuthLoginBodySchema,
       response: { 200: signedInSchema, ...errorResponses(400, 401, 403, 429) },
     },
     onRequest: app.rateLimitByIp('login'),
@@ -81,7 +74,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'New access token from the refresh cookie; the cookie is rotated (a reused one closes the session family)',
-      response: { 200: z.object({ accessToken: z.string() }), ...errorResponses(401, 403) },
+      response: { 200: postAuthRefreshResponseSchema, ...errorResponses(401, 403) },
     },
   }, async (req, reply) => {
     try {
@@ -95,7 +88,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
   });
 
   app.post('/auth/logout', {
-    schema: { tags, summary: 'Log out: revokes the refresh token and clears its cookie', response: { 204: z.null() } },
+    schema: { tags, summary: 'Log out: revokes the refresh token and clears its cookie', response: { 204: postAuthLogoutResponse204Schema } },
   }, async (req, reply) => {
     await accounts.logout(req.cookies[REFRESH_COOKIE]);
     clearRefreshCookie(reply);
@@ -106,7 +99,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Mail a password-reset link (valid 1 h) if the account exists',
-      body: z.object({ email: emailSchema }),
+      body: postAuthResendVerificationBodySchema,
       response: { 202: acceptedSchema, ...errorResponses(400, 429) },
     },
     onRequest: app.rateLimitByIp('forgotPassword'),
@@ -119,8 +112,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Set a new password with the token from the reset link; closes every session',
-      body: z.object({ token: tokenSchema, password: passwordSchema }),
-      response: { 200: z.object({ status: z.literal('password_reset') }), ...errorResponses(400) },
+      body: postAuthResetPasswordBodySchema,
+      response: { 200: postAuthResetPasswordResponseSchema, ...errorResponses(400) },
     },
   }, async (req, reply) => {
     await accounts.resetPassword(req.body);
@@ -132,7 +125,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Change the password; every other session is closed and this one continues with a new refresh cookie',
-      body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema }),
+      body: postMePasswordBodySchema,
       response: { 200: signedInSchema, ...errorResponses(400, 401, 403, 429) },
     },
     preHandler: app.requireUser,

@@ -1,13 +1,12 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { memberRefSchema } from '../follows/social-shapes.ts';
+import { memberRefSchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
 import { blockMember, listMyBlocks, unblockMember } from './service.ts';
+import { blockStateSchema, blockParamsSchema } from '@makapix/protocol';
+import { blockListSchema } from '@makapix/protocol';
 
 const tags = ['social'];
-const params = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the member') });
-const blockStateSchema = z.object({ blocked: z.boolean() });
 const errorsOf = errorResponses(400, 401, 403, 404);
 
 /** SPEC.md §4 blocks. */
@@ -20,7 +19,7 @@ export const blockRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Block a member',
         description: 'Idempotent. Removes follows both ways; comments, reactions and follows between the two are then refused (403 `blocked`). Blocking yourself → 400 `cannot_block_self`.',
-        params,
+        params: blockParamsSchema,
         response: { 200: blockStateSchema, ...errorsOf },
       },
     },
@@ -32,7 +31,7 @@ export const blockRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/users/:sqid/block',
-    { preHandler: app.requireUser, schema: { tags, summary: 'Unblock a member (idempotent)', params, response: { 200: blockStateSchema, ...errorsOf } } },
+    { preHandler: app.requireUser, schema: { tags, summary: 'Unblock a member (idempotent)', params: blockParamsSchema, response: { 200: blockStateSchema, ...errorsOf } } },
     async (req) => {
       await unblockMember(app, req.viewer!.id, req.params.sqid);
       return { blocked: false };
@@ -47,7 +46,7 @@ export const blockRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Members I blocked, newest first',
         querystring: listQuerySchema,
-        response: { 200: listSchema(z.object({ member: memberRefSchema, blockedAt: z.iso.datetime() })), ...errorsOf },
+        response: { 200: blockListSchema, ...errorsOf },
       },
     },
     async (req) => listMyBlocks(app, req.viewer!.id, req.query),

@@ -2,7 +2,8 @@ import { encodeCursor, type List, type ListQuery, pageOf } from '@makapix/protoc
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import { findMember } from '../follows/repo.ts';
-import { type MemberRef, readCursor, timeCursorSchema, toMemberRef } from '../follows/social-shapes.ts';
+import { type MemberRef } from '@makapix/protocol';
+import { readCursor, timeCursorSchema, toMemberRef } from '../follows/social-shapes.ts';
 import { deleteBlock, insertBlock, isBlockedEitherWay, listBlocks } from './repo.ts';
 
 /** SPEC.md §4: comments, reactions and follows between a blocker and the blocked are refused both ways. */

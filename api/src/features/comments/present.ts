@@ -1,34 +1,13 @@
-import { z } from 'zod';
-import { memberRefSchema, toMemberRef } from '../follows/social-shapes.ts';
+import { toMemberRef } from '../follows/social-shapes.ts';
 import type { Viewer } from '../../domain/visibility.ts';
 import type { CommentRow } from './repo.ts';
+import type { Comment, CommentState, Thread } from '@makapix/protocol';
 
-/**
- * How a comment shows to this viewer. `deleted` (by its author), `hidden` (by a moderator; its
- * author and moderators still read it) and `blocked` (the viewer blocked the author) keep their
- * place in the thread with body and author withheld, so replies stay where they were (SPEC.md §4).
- */
-export const commentStateSchema = z.enum(['visible', 'deleted', 'hidden', 'blocked']);
-type CommentState = z.infer<typeof commentStateSchema>;
-
-export const commentSchema = z.object({
-  id: z.string(),
-  postId: z.string(),
-  parentId: z.string().nullable(),
-  depth: z.int().min(0).max(2),
-  state: commentStateSchema,
-  author: memberRefSchema.nullable(),
-  body: z.string().nullable(),
-  createdAt: z.iso.datetime(),
-  editedAt: z.iso.datetime().nullable(),
-});
-export type CommentJson = z.infer<typeof commentSchema>;
+export type CommentJson = Comment;
 
 // Threads are three explicit levels (depth 0–2) rather than a recursive schema, which OpenAPI
 // renders poorly.
-const replySchema = commentSchema.extend({ replies: z.array(commentSchema) });
-export const threadSchema = commentSchema.extend({ replies: z.array(replySchema) });
-export type ThreadJson = z.infer<typeof threadSchema>;
+export type ThreadJson = Thread;
 
 function stateOf(row: CommentRow, viewer: Viewer): { state: CommentState; readable: boolean } {
   if (row.deletedAt) return { state: 'deleted', readable: false };

@@ -1,14 +1,16 @@
 import {
   DEVICE_HTTP_PATHS,
   deviceResponseSchema,
-  httpViewEventSchema,
+  deviceRpcBodySchema,
+  deviceViewAcceptedSchema,
+  deviceViewBodySchema,
+  deviceViewDeduplicatedSchema,
   newRequestId,
   promotedFeedQuerySchema,
   promotedFeedResponseSchema,
 } from '@makapix/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ApiConfig } from '../../config.ts';
 import { errors } from '../../errors.ts';
 import type { DeviceIdentity } from '../../plugins/device-auth.ts';
@@ -41,11 +43,6 @@ function assertSamePlayer(device: DeviceIdentity, bodyKey: unknown): void {
   }
 }
 
-const viewBodySchema = httpViewEventSchema.extend({
-  player_key: z.string().optional(),
-  request_ack: z.boolean().optional(),
-});
-
 /** PROTOCOL.md §5 and §7 over HTTPS, and the promoted feed of §2. */
 export const deviceHttpRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async (app, opts) => {
   const vaultBaseUrl = opts.config.vault.publicBaseUrl;
@@ -59,7 +56,7 @@ export const deviceHttpRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = as
         summary: 'A device request (PROTOCOL.md §5) over HTTPS, answered as over MQTT',
         description:
           'Body = the request (`request_id` and `player_key` may be omitted). The answer is the device response, success or error, with status 200. A retried `request_id` within 60 s gets the same answer and is not executed twice. Rate limits: 60/min reads, 30/min reactions (429).',
-        body: z.record(z.string(), z.unknown()),
+        body: deviceRpcBodySchema,
         response: { 200: deviceResponseSchema, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },
@@ -89,10 +86,10 @@ export const deviceHttpRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = as
         summary: 'A device reports a view (PROTOCOL.md §7)',
         description:
           '202 recorded; 200 `{"success":true,"deduplicated":true}` for the same post and timestamp again; 429 more than one view per 5 s; 404 unknown post.',
-        body: viewBodySchema,
+        body: deviceViewBodySchema,
         response: {
-          202: z.object({ success: z.literal(true) }),
-          200: z.object({ success: z.literal(true), deduplicated: z.literal(true) }),
+          202: deviceViewAcceptedSchema,
+          200: deviceViewDeduplicatedSchema,
           ...errorResponses(400, 401, 403, 404, 429),
         },
       },

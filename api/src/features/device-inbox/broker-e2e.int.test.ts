@@ -8,7 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createMember } from '../../../test/fixtures/accounts.ts';
 import { createSharedStack, eventually, insertArtwork } from '../../../test/fixtures/device-plane.ts';
-import { startTestBroker, type TestBroker } from '../../../test/fixtures/test-broker.ts';
+import { startTestBroker, type TestBroker } from '@makapix/testbed';
 import type { TestApp } from '../../../test/helpers.ts';
 
 // End to end on loopback: a device with a platform-issued client certificate talks to the real

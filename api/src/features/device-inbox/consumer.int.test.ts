@@ -3,7 +3,7 @@ import { DEVICE_INBOX_GROUP, DEVICE_INBOX_STREAM, parsePlayerEvent, type PlayerE
 import { eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalHandle } from '../users/handle.ts';
+import { canonicalHandle } from '@makapix/protocol';
 import { createSharedStack, eventually, insertDevicePlayer, xaddInbox } from '../../../test/fixtures/device-plane.ts';
 import type { TestApp } from '../../../test/helpers.ts';
 

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember } from '../../../test/fixtures/accounts.ts';
 import { ask, createSharedStack, eventually, inboxEntry, insertArtwork, insertDevicePlayer, xaddInbox } from '../../../test/fixtures/device-plane.ts';
-import { startTestBroker, type TestBroker } from '../../../test/fixtures/test-broker.ts';
+import { startTestBroker, type TestBroker } from '@makapix/testbed';
 import type { TestApp } from '../../../test/helpers.ts';
 import { CLAIM_LEASE_MS, CLAIM_PREFIX, requestCacheKey } from '../device-requests/idempotency.ts';
 import { handleInboxEntry } from './service.ts';

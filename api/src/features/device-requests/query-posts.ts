@@ -12,7 +12,7 @@ import {
 } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { canonicalHandle } from '../users/handle.ts';
+import { canonicalHandle } from '@makapix/protocol';
 import type { DeviceContext } from './device-context.ts';
 import { toPostObjects } from './post-objects.ts';
 import { type ChannelScope, type FeedOrder, queryFeedPosts } from './posts-repo.ts';

@@ -1,12 +1,12 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { errorBodySchema } from '../../error-responses.ts';
-import { postSummarySchema } from '../posts/present.ts';
+import { errorBodySchema } from '@makapix/protocol';
+import { postSummarySchema } from '@makapix/protocol';
 import { VISITOR, type Viewer } from '../../domain/visibility.ts';
 import { PageCache } from './page-cache.ts';
 import * as service from './service.ts';
+import { getFeedsHashtagsTagParamsSchema, getUsersSqidPostsParamsSchema } from '@makapix/protocol';
 
 export interface FeedRoutesOptions {
   vault: { publicBaseUrl: string };
@@ -76,7 +76,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
         tags: ['feeds'],
         summary: 'Approved artworks carrying a hashtag',
         description: `The tag is normalized like on upload (lower-case, without #). ${pagingNote}`,
-        params: z.object({ tag: z.string().min(1).max(128) }),
+        params: getFeedsHashtagsTagParamsSchema,
         querystring: listQuerySchema,
         response: responses,
       },
@@ -101,7 +101,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
         tags: ['feeds'],
         summary: "An artist's artworks (their profile)",
         description: `Shows posts awaiting approval too; the artist also sees their hidden, processing and failed posts. ${pagingNote}`,
-        params: z.object({ sqid: z.string().min(1).max(64) }),
+        params: getUsersSqidPostsParamsSchema,
         querystring: listQuerySchema,
         response: responses,
       },

@@ -2,8 +2,9 @@ import { decodeCursor, encodeCursor, pageOf, type List, type ListQuery } from '@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
-import { normalizeHashtag } from '../posts/input.ts';
-import { type ListRow, toPostSummary, type PostSummary } from '../posts/present.ts';
+import { normalizeHashtagInput } from '@makapix/protocol';
+import { type PostSummary } from '@makapix/protocol';
+import { type ListRow, toPostSummary } from '../posts/present.ts';
 import type { Viewer } from '../../domain/visibility.ts';
 import * as repo from './repo.ts';
 
@@ -44,7 +45,7 @@ export async function promotedFeed(ctx: FeedsContext, viewer: Viewer, query: Lis
 
 /** Hashtags are matched normalized (SPEC.md §2), so `/feeds/hashtags/PixelArt` finds `pixelart`. */
 export async function hashtagFeed(ctx: FeedsContext, viewer: Viewer, rawTag: string, query: ListQuery) {
-  const tag = normalizeHashtag(rawTag);
+  const tag = normalizeHashtagInput(rawTag);
   if (tag === '') throw errors.validation([{ path: 'params.tag', message: 'the hashtag is empty' }]);
   const page = pageFrom(query);
   return presentPage(ctx, await repo.hashtagPosts(ctx.app.db, viewer, tag, page), page.limit);

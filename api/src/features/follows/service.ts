@@ -4,7 +4,8 @@ import { errors } from '../../errors.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
 import { notify } from '../notifications/service.ts';
 import { deleteFollow, findMember, insertFollow, listFollows, type MemberState } from './repo.ts';
-import { type MemberRef, readCursor, timeCursorSchema, toMemberRef } from './social-shapes.ts';
+import { type MemberRef } from '@makapix/protocol';
+import { readCursor, timeCursorSchema, toMemberRef } from './social-shapes.ts';
 
 const isActive = (m: MemberState | null): m is MemberState => m !== null && !m.deletedAt && !m.deactivatedAt && !m.hiddenAt;
 

@@ -1,12 +1,10 @@
 import { users } from '@makapix/db';
-import { decodeCursor } from '@makapix/protocol';
+import { decodeCursor, type MemberRef } from '@makapix/protocol';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 
-// Shapes shared by the social features (follows, blocks, comments, notifications, reports,
-// playlists). The "who" of a list entry: SPEC.md §3 camelCase with a sqid id.
-export const memberRefSchema = z.object({ id: z.string().describe('sqid of the member'), handle: z.string(), avatarUrl: z.string().nullable() });
-export type MemberRef = z.infer<typeof memberRefSchema>;
+// Helpers shared by the social features (follows, blocks, comments, notifications, reports,
+// playlists): the member reference of a list entry (MemberRef in @makapix/protocol) and list cursors.
 
 /** The columns a MemberRef is built from, for repos to select. */
 export const memberRefColumns = { id: users.id, handle: users.handle, avatarUrl: users.avatarUrl };

@@ -1,17 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { checkHealth } from './service.ts';
-
-const probeSchema = z.union([
-  z.object({ status: z.literal('up'), latencyMs: z.number() }),
-  z.object({ status: z.literal('down'), error: z.string() }),
-  z.object({ status: z.literal('absent') }),
-]);
-const processSchema = z.object({ status: z.enum(['up', 'down', 'absent']), instances: z.number().int(), lastSeenAt: z.string().nullable() });
-const healthSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  components: z.object({ db: probeSchema, redis: probeSchema, worker: processSchema, broker: processSchema }),
-});
+import { healthSchema, probeSchema, processSchema } from '@makapix/protocol';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

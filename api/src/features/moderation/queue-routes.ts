@@ -1,20 +1,16 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { signedInUser } from '../../domain/viewer.ts';
-import { errorBodySchema } from '../../error-responses.ts';
-import { auditEntrySchema, queuePostSchema, reportSchema, reportStatusSchema, SQID_TARGET_TYPES, toAuditEntry, toQueuePost, toReport } from './present.ts';
+import { errorBodySchema } from '@makapix/protocol';
+import { auditEntrySchema, queuePostSchema, modReportSchema, reportStatusSchema } from '@makapix/protocol';
+import { SQID_TARGET_TYPES, toAuditEntry, toQueuePost, toReport } from './present.ts';
 import { approvalQueue, auditLogPage, reportsQueue, setReportStatus } from './queue-service.ts';
+import { patchModReportsReportidBodySchema, patchModReportsReportidParamsSchema } from '@makapix/protocol';
+import { auditQuerySchema } from '@makapix/protocol';
+import { modReportsQuerySchema } from '@makapix/protocol';
 
 const listErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
-
-const auditQuerySchema = listQuerySchema.extend({
-  actor: z.string().min(1).max(32).optional().describe('sqid of the acting moderator'),
-  action: z.string().min(1).max(64).optional().describe('e.g. `user.ban`'),
-  targetType: z.string().min(1).max(32).optional(),
-  targetId: z.string().min(1).max(64).optional().describe('sqid (post, comment, user, report) or player key; needs targetType'),
-});
 
 /** SPEC.md §1 moderators' queues and the audit log (read-only: no route modifies it). */
 export const queueRoutes: FastifyPluginAsyncZod<{ vault: { publicBaseUrl: string } }> = async (app, opts) => {
@@ -51,8 +47,8 @@ export const queueRoutes: FastifyPluginAsyncZod<{ vault: { publicBaseUrl: string
       schema: {
         tags: ['moderation'],
         summary: 'Reports queue, oldest first, optionally by status',
-        querystring: listQuerySchema.extend({ status: reportStatusSchema.optional() }),
-        response: { 200: listSchema(reportSchema), ...listErrors },
+        querystring: modReportsQuerySchema,
+        response: { 200: listSchema(modReportSchema), ...listErrors },
       },
     },
     async (req) => {
@@ -68,9 +64,9 @@ export const queueRoutes: FastifyPluginAsyncZod<{ vault: { publicBaseUrl: string
       schema: {
         tags: ['moderation'],
         summary: 'Set a report’s status and notes; resolving or dismissing records the moderator',
-        params: z.object({ reportId: z.string().min(1).max(32) }),
-        body: z.object({ status: reportStatusSchema, notes: z.string().trim().max(5000).nullable().optional() }).strict(),
-        response: { 200: reportSchema, 404: errorBodySchema, 409: errorBodySchema, ...listErrors },
+        params: patchModReportsReportidParamsSchema,
+        body: patchModReportsReportidBodySchema,
+        response: { 200: modReportSchema, 404: errorBodySchema, 409: errorBodySchema, ...listErrors },
       },
     },
     async (req) => {

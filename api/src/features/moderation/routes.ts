@@ -1,19 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { banMember, unbanMember } from '../../commands/ban-member.ts';
 import { errors } from '../../errors.ts';
-import { errorBodySchema } from '../../error-responses.ts';
+import { errorBodySchema } from '@makapix/protocol';
 import { signedInUser } from '../../domain/viewer.ts';
-import { modCommentSchema, modMemberSchema, modPostSchema, toModComment, toModMember, toModPost } from './present.ts';
+import { modCommentSchema, modMemberSchema, modPostSchema } from '@makapix/protocol';
+import { toModComment, toModMember, toModPost } from './present.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { type MemberAction, moderateComment, moderateMember, moderatePost, type PostAction } from './service.ts';
+import { banBodySchema, modUserParamsSchema, reasonBodySchema } from '@makapix/protocol';
+import { modCommentParamsSchema, modPostParamsSchema } from '@makapix/protocol';
 
 /** Optional body of every moderation action: a reason kept in the audit log. No body arrives as null. */
-const reasonBodySchema = z
-  .object({ reason: z.string().trim().min(1).max(1000).optional() })
-  .strict()
-  .nullish();
 
 /** Public id (sqid) → integer key; an id that decodes to nothing is simply not found. */
 function decodeIdOr404(app: FastifyInstance, sqid: string, what: string): number {
@@ -45,7 +43,7 @@ const contentRoutes: FastifyPluginAsyncZod = async (app) => {
           tags: ['moderation'],
           summary: POST_SUMMARIES[action],
           description: 'Repeating an action that changes nothing answers the current state and writes no audit entry.',
-          params: z.object({ postId: z.string().min(1).max(32) }),
+          params: modPostParamsSchema,
           body: reasonBodySchema,
           response: { 200: modPostSchema, ...postErrors },
         },
@@ -66,7 +64,7 @@ const contentRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           tags: ['moderation'],
           summary: action === 'hide' ? 'Hide a comment (the thread keeps its shape)' : 'Lift a moderator hide from a comment',
-          params: z.object({ commentId: z.string().min(1).max(32) }),
+          params: modCommentParamsSchema,
           body: reasonBodySchema,
           response: { 200: modCommentSchema, ...commentErrors },
         },
@@ -87,15 +85,7 @@ const MEMBER_SUMMARIES: Record<MemberAction, string> = {
   untrust: "Revoke trusted: the member's future posts wait for approval again",
 };
 const memberErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
-const params = z.object({ userId: z.string().min(1).max(32) });
 const PROTECTED = 'A moderator may act on members only; only the site owner acts on moderators (403 `target_protected`).';
-
-const banBodySchema = z
-  .object({
-    until: z.iso.datetime({ offset: true }).nullable().optional().describe('End of the ban; null or absent for a permanent ban'),
-    reason: z.string().trim().min(1).max(1000),
-  })
-  .strict();
 
 /** SPEC.md §1 member moderation: hide, trust, ban. Moderators and the site owner only. */
 const memberRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -106,7 +96,7 @@ const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       `/mod/users/:userId/${action}`,
       {
         preHandler: moderator,
-        schema: { tags: ['moderation'], summary: MEMBER_SUMMARIES[action], description: PROTECTED, params, body: reasonBodySchema, response: { 200: modMemberSchema, ...memberErrors } },
+        schema: { tags: ['moderation'], summary: MEMBER_SUMMARIES[action], description: PROTECTED, params: modUserParamsSchema, body: reasonBodySchema, response: { 200: modMemberSchema, ...memberErrors } },
       },
       async (req) => {
         const userId = decodeIdOr404(app, req.params.userId, 'Member');
@@ -124,7 +114,7 @@ const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Ban a member, temporarily or permanently',
         description:
           `Enforced at once: the member's access tokens are refused (403 \`banned\`), their refresh tokens are revoked and every live MQTT session of their players is cut. ${PROTECTED}`,
-        params,
+        params: modUserParamsSchema,
         body: banBodySchema,
         response: { 200: modMemberSchema, ...memberErrors },
       },
@@ -140,7 +130,7 @@ const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     '/mod/users/:userId/unban',
     {
       preHandler: moderator,
-      schema: { tags: ['moderation'], summary: 'Lift a ban', description: PROTECTED, params, response: { 200: modMemberSchema, ...memberErrors } },
+      schema: { tags: ['moderation'], summary: 'Lift a ban', description: PROTECTED, params: modUserParamsSchema, response: { 200: modMemberSchema, ...memberErrors } },
     },
     async (req) => {
       const userId = decodeIdOr404(app, req.params.userId, 'Member');

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import { type HubMessage, hubMessageSchema, NOTIFICATION_CHANNEL_PREFIX, notificationChannel } from './present.ts';
+import { type HubMessage, hubMessageSchema } from '@makapix/protocol';
+import { NOTIFICATION_CHANNEL_PREFIX, notificationChannel } from './present.ts';
 
 export type HubListener = (message: HubMessage) => void;
 

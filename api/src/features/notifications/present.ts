@@ -1,24 +1,12 @@
 import { notificationType } from '@makapix/db';
-import { z } from 'zod';
-import { memberRefSchema, toMemberRef } from '../follows/social-shapes.ts';
+import { memberRefSchema } from '@makapix/protocol';
+import { toMemberRef } from '../follows/social-shapes.ts';
 import type { NotificationRow } from './repo.ts';
+import { type HubMessage, type Notification } from '@makapix/protocol';
 
 // SPEC.md §4 notification kinds, straight from the database enum.
-export const notificationTypeSchema = z.enum(notificationType.enumValues);
 
-export const notificationSchema = z.object({
-  id: z.string(),
-  type: notificationTypeSchema,
-  actor: memberRefSchema.nullable().describe('null for system notifications or a deleted actor'),
-  postId: z.string().nullable(),
-  commentId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()).nullable().describe('type-specific extras, e.g. the emoji of a reaction'),
-  read: z.boolean(),
-  createdAt: z.iso.datetime(),
-});
-export type NotificationJson = z.infer<typeof notificationSchema>;
-
-export const unreadCountSchema = z.object({ count: z.int().min(0) });
+export type NotificationJson = Notification;
 
 export function toNotificationJson(row: NotificationRow, encode: (id: number) => string): NotificationJson {
   return {
@@ -33,16 +21,6 @@ export function toNotificationJson(row: NotificationRow, encode: (id: number) =>
   };
 }
 
-/**
- * What travels on `makapix:notifications:{recipientId}` between api processes: a new notification
- * with the recipient's unread count, or only a new count (after mark read / read all), so every
- * open tab of the member updates whichever process it is connected to.
- */
-export const hubMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('notification'), notification: notificationSchema, unreadCount: z.int().min(0) }),
-  z.object({ kind: z.literal('unread'), unreadCount: z.int().min(0) }),
-]);
-export type HubMessage = z.infer<typeof hubMessageSchema>;
 
 export const notificationChannel = (recipientId: number) => `makapix:notifications:${recipientId}`;
 export const NOTIFICATION_CHANNEL_PREFIX = 'makapix:notifications:';

@@ -1,10 +1,10 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorResponses } from '../../error-responses.ts';
-import { notificationSchema, unreadCountSchema } from './present.ts';
+import { notificationSchema, unreadCountSchema } from '@makapix/protocol';
 import { listInbox, readAllNotifications, readNotification, unreadCount } from './service.ts';
 import { notificationStreamRoutes } from './stream.ts';
+import { notificationParamsSchema, notificationsQuerySchema } from '@makapix/protocol';
 
 const authErrors = errorResponses(401, 403);
 const tags = ['notifications'];
@@ -18,9 +18,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'My notifications, newest first',
-        querystring: listQuerySchema.extend({
-          unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only unread ones'),
-        }),
+        querystring: notificationsQuerySchema,
         response: { 200: listSchema(notificationSchema), ...errorResponses(400, 401, 403) },
       },
     },
@@ -40,7 +38,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Mark one of my notifications read',
-        params: z.object({ id: z.string().min(1).max(32) }),
+        params: notificationParamsSchema,
         response: { 200: unreadCountSchema, ...errorResponses(401, 403, 404) },
       },
     },

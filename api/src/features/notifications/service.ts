@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { isBlockedEitherWay } from '../blocks/repo.ts';
 import { readCursor } from '../follows/social-shapes.ts';
-import { type HubMessage, notificationChannel, type NotificationJson, toNotificationJson } from './present.ts';
+import { type HubMessage } from '@makapix/protocol';
+import { notificationChannel, type NotificationJson, toNotificationJson } from './present.ts';
 import { countUnread, insertNotification, listNotifications, markAllRead, markRead, type NewNotification } from './repo.ts';
 
 /** SPEC.md §4: at most 720 notifications per hour per actor→recipient pair; the rest are dropped. */

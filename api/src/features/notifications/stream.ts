@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import type { AuthUser, Role } from '../../plugins/auth.ts';
 import type { StreamEndReason } from '../../plugins/live-streams.ts';
 import { findAccountStatus } from '../accounts/status-repo.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { NotificationHub } from './hub.ts';
-import type { HubMessage } from './present.ts';
+import type { HubMessage } from '@makapix/protocol';
 import { unreadCount } from './service.ts';
+import { notificationStreamQuerySchema } from '@makapix/protocol';
 
 /** A comment line this often keeps proxies (Caddy, browsers) from closing an idle stream. */
 export const SSE_HEARTBEAT_MS = 25_000;
@@ -80,7 +80,7 @@ export const notificationStreamRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           '`text/event-stream`: `event: unread` with `{"count"}` at once and after every change, `event: notification` with the notification JSON, and a `: heartbeat` comment every 25 s. Authenticate with `Authorization: Bearer` or `?access_token=` (EventSource cannot set headers). ' +
           'The server ends the stream when the access token expires (`event: reauthenticate` `{"reason":"token_expired"}`: reconnect with a fresh token) and when the member is banned, deactivated or deleted (`event: revoked` `{"reason":"banned"|"account_inactive"}`).',
-        querystring: z.object({ access_token: z.string().min(1).max(4096).optional() }),
+        querystring: notificationStreamQuerySchema,
         response: errorResponses(401, 403),
       },
     },

@@ -1,14 +1,13 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { sendCommandToAllPlayers, sendCommandToPlayer } from '../../commands/send-player-command.ts';
 import { errors } from '../../errors.ts';
-import { broadcastResultSchema, commandLogItemSchema, commandRequestSchema } from './command-input.ts';
+import { broadcastResultSchema, commandLogItemSchema, commandRequestSchema } from '@makapix/protocol';
 import { listCommandLog } from './command-service.ts';
 import { errorResponses } from '../../error-responses.ts';
+import { playerIdParamsSchema } from '@makapix/protocol';
 
 const TAGS = ['players'];
-const idParams = z.object({ id: z.string().describe('The player key') });
 const COMMAND_HELP =
   'PROTOCOL.md §6 commands. `show_artwork` takes `{postId}` and is filled from the post (404 if you may not see it); ' +
   '`play_channel` takes `{channelName}` plus `userId` (by_user, reactions) or `hashtag`. `execute_playset` takes `{name?, channels}` ' +
@@ -45,7 +44,7 @@ export const playerCommandRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: TAGS,
         summary: 'Send a command to one of my players',
         description: COMMAND_HELP,
-        params: idParams,
+        params: playerIdParamsSchema,
         body: commandRequestSchema,
         response: { 202: commandLogItemSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
       },
@@ -59,7 +58,7 @@ export const playerCommandRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'The command log of one of my players, newest first, with acks',
-        params: idParams,
+        params: playerIdParamsSchema,
         querystring: listQuerySchema,
         response: { 200: listSchema(commandLogItemSchema), ...errorResponses(400, 401, 403, 404) },
       },

@@ -2,7 +2,8 @@ import { decodeCursor, encodeCursor, type List, type ListQuery, pageOf } from '@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
-import { type CommandLogItem, presentCommand } from './command-input.ts';
+import { type CommandLogItem } from '@makapix/protocol';
+import { presentCommand } from './command-input.ts';
 import { listCommands } from './command-repo.ts';
 import { requireOwnedPlayer } from './service.ts';
 

@@ -18,7 +18,6 @@ import { mintDeviceToken } from './tokens.ts';
 
 function credentialsDelivered(): AppError {
   return new AppError(
-    404,
     'credentials_delivered',
     'These credentials were delivered and the player has connected with them, so its private key is no longer kept. ' +
       "The player's owner can re-issue its certificate (renew certificate) to make a new pair available here.",

@@ -11,16 +11,15 @@ import {
 } from '@makapix/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { registerPlayer } from '../../commands/register-player.ts';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { ownerPlayerSchema } from './present.ts';
+import { ownerPlayerSchema } from '@makapix/protocol';
 import { deliverCredentials } from './credentials.ts';
 import { provisionPlayer, renewDeviceCertificate, rotateTokenAs } from './service.ts';
+import { playerKeyParamsSchema } from '@makapix/protocol';
 
 const TAGS = ['players (device plane)'];
-const keyParams = z.object({ key: playerKeySchema });
 
 /**
  * PROTOCOL.md §2: provisioning and credentials at the exact paths the firmware hard-codes. Bodies are
@@ -72,7 +71,7 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           '`api_token` is present only on the first successful fetch. Once the device has connected over mTLS with the certificate, ' +
           'its private key is no longer kept: 404 `credentials_delivered` until the owner re-issues the certificate.',
-        params: keyParams,
+        params: playerKeyParamsSchema,
         response: { 200: credentialsResponseSchema, ...errorResponses(400, 404, 429) },
       },
     },
@@ -108,7 +107,7 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: "Rotate the player's device token (its current token or its owner); the previous token stops working",
-        params: keyParams,
+        params: playerKeyParamsSchema,
         response: { 200: tokenRotateResponseSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { PlayerEventsRelay } from './events-relay.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { presentPlayerEvent } from './present.ts';
+import { getPlayersEventsQuerySchema, getPlayersEventsResponseSchema } from '@makapix/protocol';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -37,8 +37,8 @@ export const playerEventRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Auth by `Authorization: Bearer` or `?access_token=`. Events: `ready`, then `status`, `capabilities`, `state`, `command_ack` with data `{playerId, at, data}`. ' +
           'The stream ends with `reauthenticate` `{"reason":"token_expired"}` when the access token expires (reconnect with a fresh one) and with `revoked` `{"reason":"banned"|"account_inactive"}` when the member is banned, deactivated or deleted.',
-        querystring: z.object({ access_token: z.string().min(1).max(4096).optional() }),
-        response: { 200: z.string().describe('text/event-stream'), ...errorResponses(401, 403) },
+        querystring: getPlayersEventsQuerySchema,
+        response: { 200: getPlayersEventsResponseSchema, ...errorResponses(401, 403) },
       },
     },
     async (req, reply) => {

@@ -1,6 +1,6 @@
 import { capabilitiesSchema, type PlayerEvent, stateSchema } from '@makapix/protocol';
-import { z } from 'zod';
 import type { PlayerRow } from './repo.ts';
+import { type OwnerCapabilities, type OwnerPlayer, type OwnerPlayerEvent, type OwnerState } from '@makapix/protocol';
 
 // The player as its owner sees it under /api/v1 (SPEC.md §3 camelCase; SPEC.md §1 "see live status:
 // online, current artwork, firmware, certificate expiry"). The player id is its `player_key`.
@@ -12,41 +12,8 @@ export interface PublicIds {
   encode(id: number): string;
 }
 
-export const ownerCapabilitiesSchema = z.object({
-  features: z.object({
-    pause: z.object({}).optional(),
-    brightness: z.object({ min: z.number().int(), max: z.number().int(), step: z.number().int().optional() }).optional(),
-    rotation: z.object({ values: z.array(z.number().int()) }).optional(),
-    mirror: z.object({ values: z.array(z.string()) }).optional(),
-  }),
-});
-export type OwnerCapabilities = z.infer<typeof ownerCapabilitiesSchema>;
 
-export const ownerStateSchema = z.object({
-  isPaused: z.boolean().optional(),
-  brightness: z.number().int().optional(),
-  rotation: z.number().int().optional(),
-  mirror: z.string().optional(),
-});
-export type OwnerState = z.infer<typeof ownerStateSchema>;
 
-export const ownerPlayerSchema = z.object({
-  id: z.string().describe('The player key (lower-case UUID)'),
-  name: z.string(),
-  deviceModel: z.string().nullable(),
-  firmwareVersion: z.string().nullable(),
-  status: z.enum(['online', 'offline']),
-  lastSeenAt: z.string().nullable(),
-  currentPostId: z.string().nullable().describe('Public id of the artwork on screen'),
-  certificate: z
-    .object({ serial: z.string(), expiresAt: z.string(), renewalPending: z.boolean() })
-    .nullable(),
-  capabilities: ownerCapabilitiesSchema.nullable(),
-  state: ownerStateSchema.nullable(),
-  registeredAt: z.string(),
-  createdAt: z.string(),
-});
-export type OwnerPlayer = z.infer<typeof ownerPlayerSchema>;
 
 export function presentCapabilities(raw: unknown): OwnerCapabilities | null {
   const parsed = capabilitiesSchema.safeParse(raw);
@@ -91,14 +58,7 @@ export function presentPlayer(row: PlayerRow, ids: PublicIds, now: Date = new Da
   };
 }
 
-/** An SSE event (`GET /api/v1/players/events`): the channel message with public ids and owner shapes. */
-export const ownerPlayerEventSchema = z.object({
-  playerId: z.string(),
-  at: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-
-export function presentPlayerEvent(event: PlayerEvent, ids: PublicIds): { type: PlayerEvent['type']; body: z.infer<typeof ownerPlayerEventSchema> } {
+export function presentPlayerEvent(event: PlayerEvent, ids: PublicIds): { type: PlayerEvent['type']; body: OwnerPlayerEvent } {
   const base = { playerId: event.playerKey, at: event.at };
   switch (event.type) {
     case 'status':

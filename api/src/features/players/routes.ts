@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { deletePlayer } from '../../commands/revoke-player.ts';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { ownerPlayerSchema } from './present.ts';
+import { ownerPlayerSchema } from '@makapix/protocol';
 import { getPlayer, listPlayers, reissueCertificate, renamePlayer, rotateOwnedPlayerToken } from './service.ts';
+import { playerIdParamsSchema, patchPlayersIdBodySchema, postPlayersIdTokenRotateResponseSchema } from '@makapix/protocol';
 
 const TAGS = ['players'];
-const idParams = z.object({ id: z.string().describe('The player key') });
 
 /** The owner API (SPEC.md §1 "Player owner"): /api/v1/players, camelCase, only the caller's players. */
 export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -33,7 +33,7 @@ export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/players/:id',
     {
-      schema: { tags: TAGS, summary: 'One of my players', params: idParams, response: { 200: ownerPlayerSchema, ...errorResponses(401, 403, 404) } },
+      schema: { tags: TAGS, summary: 'One of my players', params: playerIdParamsSchema, response: { 200: ownerPlayerSchema, ...errorResponses(401, 403, 404) } },
     },
     async (req) => getPlayer(app, ownerId(req.viewer), req.params.id),
   );
@@ -44,8 +44,8 @@ export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'Rename one of my players',
-        params: idParams,
-        body: z.object({ name: z.string().trim().min(1).max(100) }),
+        params: playerIdParamsSchema,
+        body: patchPlayersIdBodySchema,
         response: { 200: ownerPlayerSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
@@ -58,7 +58,7 @@ export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'Delete one of my players: revokes its certificate and token and disconnects it',
-        params: idParams,
+        params: playerIdParamsSchema,
         response: { 204: z.null(), ...errorResponses(401, 403, 404) },
       },
     },
@@ -77,7 +77,7 @@ export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'A new certificate and key replace the current ones at once; every earlier serial is revoked and the live session is cut. ' +
           'The device fetches the new pair from `GET /api/player/{key}/credentials`.',
-        params: idParams,
+        params: playerIdParamsSchema,
         response: { 200: ownerPlayerSchema, ...errorResponses(401, 403, 404) },
       },
     },
@@ -91,8 +91,8 @@ export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: TAGS,
         summary: 'Rotate the device token of one of my players; the previous token stops working',
         description: 'The new token is shown once; enter it on the device.',
-        params: idParams,
-        response: { 200: z.object({ apiToken: z.string(), rotatedAt: z.string() }), ...errorResponses(401, 403, 404) },
+        params: playerIdParamsSchema,
+        response: { 200: postPlayersIdTokenRotateResponseSchema, ...errorResponses(401, 403, 404) },
       },
     },
     async (req) => {

@@ -15,7 +15,8 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import { loadCaMaterial, resignCrl } from '@makapix/revocation';
 import { insertRevokedSerials } from './cert-repo.ts';
-import { type OwnerPlayer, presentPlayer } from './present.ts';
+import { type OwnerPlayer } from '@makapix/protocol';
+import { presentPlayer } from './present.ts';
 import {
   type Db,
   findOwnedPlayer,

@@ -1,6 +1,5 @@
 import { players } from '@makapix/db';
-import type { JobContext } from '@makapix/worker/context';
-import { markStalePlayersOfflineJob } from '@makapix/worker/jobs/mark-stale-players-offline';
+import { type JobContext, markStalePlayersOfflineJob } from '@makapix/testbed/worker';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, type TestMember } from '../../../test/fixtures/accounts.ts';

@@ -2,38 +2,17 @@ import { MAX_PLAYLIST_ITEMS } from '@makapix/db';
 import { codePointLength, listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ownerRefSchema, postSummarySchema } from '../posts/present.ts';
+import { ownerRefSchema, postSummarySchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
 import * as service from './service.ts';
+import { getUsersSqidPlaylistsParamsSchema, playlistParamsSchema, patchPlaylistsSqidBodySchema, playlistSummarySchema, postPlaylistsBodySchema, putPlaylistsSqidItemsBodySchema } from '@makapix/protocol';
+import { playlistDetailSchema } from '@makapix/protocol';
 
 export interface PlaylistRoutesOptions {
   vault: { publicBaseUrl: string };
 }
 
 const tags = ['playlists'];
-const chars = (min: number, max: number, what: string) =>
-  z
-    .string()
-    .max(max * 4)
-    .trim()
-    .refine((s) => codePointLength(s) >= min && codePointLength(s) <= max, { error: `${what} is ${min}–${max} characters` });
-const title = chars(1, 128, 'a title');
-const description = chars(0, 5000, 'a description').nullable();
-const params = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the playlist') });
-
-const playlistSummarySchema = z.object({
-  id: z.string(),
-  owner: ownerRefSchema,
-  title: z.string(),
-  description: z.string().nullable(),
-  public: z.boolean().describe('false: only the owner (and moderators) can see it'),
-  itemCount: z.int().min(0).describe('items the caller can see'),
-  createdAt: z.iso.datetime(),
-  modifiedAt: z.iso.datetime(),
-});
-const playlistDetailSchema = playlistSummarySchema.extend({
-  items: z.array(z.object({ position: z.int().min(0), dwellTimeMs: z.int(), artwork: postSummarySchema })),
-});
 const detail = { 200: playlistDetailSchema, ...errorResponses(400, 401, 403, 404) };
 
 /** SPEC.md §5 playlists: ordered artworks with per-item dwell time, public or hidden. */
@@ -47,7 +26,7 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
       schema: {
         tags,
         summary: 'Create a playlist (empty; set its items with PUT …/items)',
-        body: z.object({ title, description: description.optional(), public: z.boolean() }),
+        body: postPlaylistsBodySchema,
         response: { 201: playlistDetailSchema, ...errorResponses(400, 401, 403) },
       },
     },
@@ -59,7 +38,7 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
 
   app.get(
     '/playlists/:sqid',
-    { preHandler: app.optionalUser, schema: { tags, summary: 'A playlist with the items the caller can see', params, response: detail } },
+    { preHandler: app.optionalUser, schema: { tags, summary: 'A playlist with the items the caller can see', params: playlistParamsSchema, response: detail } },
     async (req) => service.getPlaylist(ctx, req.audience, req.params.sqid),
   );
 
@@ -70,8 +49,8 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
       schema: {
         tags,
         summary: "Change a playlist's title, description or visibility (owner only)",
-        params,
-        body: z.object({ title: title.optional(), description: description.optional(), public: z.boolean().optional() }),
+        params: playlistParamsSchema,
+        body: patchPlaylistsSqidBodySchema,
         response: detail,
       },
     },
@@ -86,12 +65,8 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
         tags,
         summary: 'Replace the ordered items of a playlist (owner only)',
         description: `At most ${MAX_PLAYLIST_ITEMS} items; each a ready artwork the owner can see (else 400 \`invalid_playlist_item\` listing them), dwell 1000–3600000 ms.`,
-        params,
-        body: z.object({
-          items: z
-            .array(z.object({ postId: z.string().min(1).max(32), dwellTimeMs: z.int().min(1_000).max(3_600_000) }))
-            .max(MAX_PLAYLIST_ITEMS),
-        }),
+        params: playlistParamsSchema,
+        body: putPlaylistsSqidItemsBodySchema,
         response: detail,
       },
     },
@@ -100,7 +75,7 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
 
   app.delete(
     '/playlists/:sqid',
-    { preHandler: app.requireUser, schema: { tags, summary: 'Delete a playlist (owner only)', params, response: { 204: z.null(), ...errorResponses(401, 403, 404) } } },
+    { preHandler: app.requireUser, schema: { tags, summary: 'Delete a playlist (owner only)', params: playlistParamsSchema, response: { 204: z.null(), ...errorResponses(401, 403, 404) } } },
     async (req, reply) => {
       await service.deletePlaylist(ctx, req.audience, req.params.sqid);
       return reply.status(204).send(null);
@@ -115,7 +90,7 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
         tags,
         summary: "A member's playlists, newest first",
         description: 'Hidden playlists are listed only for their owner.',
-        params: z.object({ sqid: z.string().min(1).max(32).describe('sqid of the member') }),
+        params: getUsersSqidPlaylistsParamsSchema,
         querystring: listQuerySchema,
         response: { 200: listSchema(playlistSummarySchema), ...errorResponses(400, 404) },
       },

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { findMember } from '../follows/repo.ts';
 import { readCursor } from '../follows/social-shapes.ts';
-import { type PostSummary, toPostSummary } from '../posts/present.ts';
+import { type PostSummary } from '@makapix/protocol';
+import { toPostSummary } from '../posts/present.ts';
 import type { Viewer } from '../../domain/visibility.ts';
 import {
   findPlaylist,

@@ -3,12 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { executePlayset } from '../../commands/execute-playset.ts';
 import { errors } from '../../errors.ts';
-import { commandLogItemSchema } from '../players/command-input.ts';
+import { commandLogItemSchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
-import { createPlayset, getOwnPlayset, listOwnPlaysets, playsetOutSchema, removePlayset, replacePlayset } from './service.ts';
+import { playsetOutSchema } from '@makapix/protocol';
+import { createPlayset, getOwnPlayset, listOwnPlaysets, removePlayset, replacePlayset } from './service.ts';
+import { playsetNameParamsSchema, postPlayersIdPlaysetsNameExecuteParamsSchema } from '@makapix/protocol';
 
 const TAGS = ['playsets'];
-const nameParams = z.object({ name: playsetNameSchema });
 const BODY_HELP =
   '1–64 channels: `{type:"named", name:"all"|"promoted"}`, `{type:"user"|"reactions", identifier:<member id>}`, `{type:"hashtag", identifier:<tag>}`, ' +
   'each with an optional `weight` (manual exposure) and `displayName`. `followed_artists` is reserved.';
@@ -45,7 +46,7 @@ export const playsetRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/playsets/:name',
-    { schema: { tags: TAGS, summary: 'One of my playsets', params: nameParams, response: { 200: playsetOutSchema, ...errorResponses(400, 401, 403, 404) } } },
+    { schema: { tags: TAGS, summary: 'One of my playsets', params: playsetNameParamsSchema, response: { 200: playsetOutSchema, ...errorResponses(400, 401, 403, 404) } } },
     async (req) => getOwnPlayset(app, ownerId(req.viewer), req.params.name),
   );
 
@@ -56,7 +57,7 @@ export const playsetRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: TAGS,
         summary: 'Replace one of my playsets (the body may rename it)',
         description: BODY_HELP,
-        params: nameParams,
+        params: playsetNameParamsSchema,
         body: playsetBodySchema,
         response: { 200: playsetOutSchema, ...errorResponses(400, 401, 403, 404, 409) },
       },
@@ -66,7 +67,7 @@ export const playsetRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/playsets/:name',
-    { schema: { tags: TAGS, summary: 'Delete one of my playsets', params: nameParams, response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) } } },
+    { schema: { tags: TAGS, summary: 'Delete one of my playsets', params: playsetNameParamsSchema, response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) } } },
     async (req, reply) => {
       await removePlayset(app, ownerId(req.viewer), req.params.name);
       return reply.status(204).send(null);
@@ -80,7 +81,7 @@ export const playsetRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: TAGS,
         summary: 'Play a playset on one of my players (execute_playset)',
         description: 'Saved playsets by name, or `followed_artists` (one channel per artist I follow).',
-        params: z.object({ id: z.string().describe('The player key'), name: playsetNameSchema }),
+        params: postPlayersIdPlaysetsNameExecuteParamsSchema,
         response: { 202: commandLogItemSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
       },
     },

@@ -1,4 +1,5 @@
 import {
+  type PlaysetOut,
   decodeCursor,
   type DevicePlaysetChannel,
   encodeCursor,
@@ -37,23 +38,6 @@ import {
 /** Ours: SPEC.md §5 sets no number; a cap keeps one member from filling the table. */
 export const MAX_PLAYSETS_PER_USER = 100;
 
-export const playsetOutSchema = z.object({
-  name: z.string(),
-  channels: z.array(
-    z.object({
-      type: z.enum(['named', 'user', 'hashtag', 'reactions']),
-      name: z.enum(NAMED_CHANNELS).optional(),
-      identifier: z.string().optional(),
-      displayName: z.string().optional(),
-      weight: z.number().int().optional(),
-    }),
-  ),
-  exposureMode: z.enum(EXPOSURE_MODES),
-  pickMode: z.enum(PICK_MODES),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type PlaysetOut = z.infer<typeof playsetOutSchema>;
 
 const storedChannels = z.array(playsetChannelSchema);
 

@@ -31,7 +31,7 @@ export async function writeIncoming(dir: IncomingDir, storageKey: string, bytes:
   await mkdir(incomingDir, { recursive: true });
   const disk = await statfs(incomingDir);
   if (disk.bavail * disk.bsize - bytes.byteLength < dir.minFreeBytes) {
-    throw new AppError(507, 'storage_full', 'The server has no room for new uploads right now; try again later');
+    throw new AppError('storage_full', 'The server has no room for new uploads right now; try again later');
   }
   // Named by the protocol so the worker's cleanup can remove what a crash here leaves (SPEC.md §6).
   const tempPath = path.join(incomingDir, incomingTempFileName(storageKey, randomBytes(6).toString('hex')));

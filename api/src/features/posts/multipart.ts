@@ -15,9 +15,9 @@ const FIELD_MAX_BYTES = 32 * 1024;
 const MAX_FIELDS = 80;
 
 export const fileTooLarge = () =>
-  new AppError(413, 'file_too_large', `The file is larger than ${MAX_UPLOAD_BYTES} bytes (5 MiB, SPEC.md §2)`);
+  new AppError('file_too_large', `The file is larger than ${MAX_UPLOAD_BYTES} bytes (5 MiB, SPEC.md §2)`);
 
-const notMultipart = () => new AppError(415, 'unsupported_media_type', 'Send the upload as multipart/form-data');
+const notMultipart = () => new AppError('unsupported_media_type', 'Send the upload as multipart/form-data');
 
 /** Multipart plugin errors are the client's: map them to stable codes instead of a bare 413/406. */
 function mapMultipartError(err: unknown): unknown {

@@ -1,81 +1,13 @@
+import type { PostDetail, PostFiles, PostStats, PostSummary } from '@makapix/protocol';
 import { artUrl, upscaledUrl, VAULT_EXTS, type VaultExt } from '@makapix/vault';
-import { z } from 'zod';
 
-// The JSON shapes of posts under /api/v1 (SPEC.md §3: camelCase, sqid ids), shared by the posts,
-// feeds and search routes. Every vault URL is built by @makapix/vault (PROTOCOL.md §8).
+// Rows → the JSON shapes of posts under /api/v1 (schemas in @makapix/protocol http/posts.ts), shared
+// by the posts, feeds and search routes. Every vault URL is built by @makapix/vault (PROTOCOL.md §8).
 
 export interface PublicIds {
   encode(id: number): string;
 }
 
-
-export const postStateSchema = z.enum(['processing', 'ready', 'failed']);
-const formatSchema = z.enum(VAULT_EXTS);
-
-export const ownerRefSchema = z.object({ id: z.string(), handle: z.string() });
-
-export const postFilesSchema = z.object({
-  /** The native file, as uploaded. */
-  artUrl: z.string(),
-  /** Whole-number nearest-neighbour preview (SPEC.md §2). */
-  upscaledUrl: z.string(),
-  /** Every rendition the worker writes: static → png, gif, webp, bmp; animated → gif, webp. */
-  renditions: z.array(z.object({ format: formatSchema, url: z.string() })),
-});
-export type PostFiles = z.infer<typeof postFilesSchema>;
-
-export const postSummarySchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  hashtags: z.array(z.string()),
-  state: postStateSchema,
-  owner: ownerRefSchema,
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
-  nativeFormat: formatSchema.nullable(),
-  frameCount: z.number().int().nullable(),
-  artUrl: z.string().nullable(),
-  upscaledUrl: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type PostSummary = z.infer<typeof postSummarySchema>;
-
-export const postStatsSchema = z.object({
-  views: z.number().int(),
-  viewsToday: z.number().int(),
-  impressions: z.number().int(),
-  reactions: z.number().int(),
-});
-export type PostStats = z.infer<typeof postStatsSchema>;
-
-export const postDetailSchema = postSummarySchema.extend({
-  kind: z.literal('artwork'),
-  description: z.string().nullable(),
-  fileBytes: z.number().int().nullable(),
-  minFrameDurationMs: z.number().int().nullable(),
-  maxFrameDurationMs: z.number().int().nullable(),
-  totalDurationMs: z.number().int().nullable(),
-  uniqueColors: z.number().int().nullable(),
-  transparency: z.object({ declared: z.boolean().nullable(), actual: z.boolean().nullable() }),
-  alpha: z.object({ declared: z.boolean().nullable(), actual: z.boolean().nullable() }),
-  approved: z.boolean(),
-  promoted: z.boolean(),
-  metadataModifiedAt: z.string(),
-  artworkModifiedAt: z.string().nullable(),
-  files: postFilesSchema.nullable(),
-  counts: z.object({ reactions: z.number().int(), comments: z.number().int(), views: z.number().int() }),
-  /** Only for the artist (SPEC.md §1 "see per-artwork views and reactions"); null for everyone else. */
-  ownerInfo: z
-    .object({
-      failureReason: z.string().nullable(),
-      hiddenByOwner: z.boolean(),
-      hiddenByModerator: z.boolean(),
-      replacementPending: z.boolean(),
-      stats: postStatsSchema,
-    })
-    .nullable(),
-});
-export type PostDetail = z.infer<typeof postDetailSchema>;
 
 /** The columns a summary needs (what feed and search queries select). */
 export interface SummaryRow {
@@ -120,7 +52,7 @@ export interface DetailRow extends ListRow {
 
 const ANIMATED_RENDITIONS: readonly VaultExt[] = ['gif', 'webp'];
 
-/** GIF holds ≤256 colours per frame and no partial alpha (pixelKey in worker/src/images/frames.ts). */
+/** GIF holds ≤256 colours per frame and no partial alpha (pixelKey in packages/media/src/pixels/frames.ts). */
 export const GIF_MAX_COLORS = 256;
 
 /**

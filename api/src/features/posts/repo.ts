@@ -1,6 +1,7 @@
 import { artworkImpressions, artworkViews, comments, type Database, posts, reactions, users } from '@makapix/db';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
-import type { DetailRow, PostStats } from './present.ts';
+import type { PostStats } from '@makapix/protocol';
+import type { DetailRow } from './present.ts';
 import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 
 // Drizzle queries of the posts feature; every read of a post composes visibility.ts.

@@ -1,18 +1,17 @@
 import multipart from '@fastify/multipart';
 import { MAX_UPLOAD_BYTES } from '@makapix/media';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { postPatchSchema } from './input.ts';
+import { postPatchSchema } from '@makapix/protocol';
 import { readUploadForm } from './multipart.ts';
-import { errorBodySchema } from '../../error-responses.ts';
-import { postDetailSchema } from './present.ts';
+import { errorBodySchema } from '@makapix/protocol';
+import { postDetailSchema } from '@makapix/protocol';
 import * as service from './service.ts';
+import { deletePostsSqidResponse204Schema, postParamsSchema } from '@makapix/protocol';
 
 export interface PostRoutesOptions {
   vault: service.PostsContext['vault'];
 }
 
-export const sqidParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
 const errorResponses = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 const uploadErrorResponses = { ...errorResponses, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema, 507: errorBodySchema };
 const uploadDescription =
@@ -54,7 +53,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
       schema: {
         tags: ['posts'],
         summary: 'An artwork page: metadata, files, counts (and stats for its artist)',
-        params: sqidParamsSchema,
+        params: postParamsSchema,
         response: { 200: postDetailSchema, ...errorResponses },
       },
     },
@@ -68,7 +67,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
       schema: {
         tags: ['posts'],
         summary: 'Edit title, description or hashtags (artist only)',
-        params: sqidParamsSchema,
+        params: postParamsSchema,
         body: postPatchSchema,
         response: { 200: postDetailSchema, ...errorResponses },
       },
@@ -84,7 +83,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
         schema: {
           tags: ['posts'],
           summary: hidden ? 'Hide the artwork from everyone but its artist' : 'Show a hidden artwork again',
-          params: sqidParamsSchema,
+          params: postParamsSchema,
           response: { 200: postDetailSchema, ...errorResponses },
         },
       },
@@ -99,8 +98,8 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
       schema: {
         tags: ['posts'],
         summary: 'Delete the artwork (soft; purged after 7 days)',
-        params: sqidParamsSchema,
-        response: { 204: z.null().describe('Deleted'), ...errorResponses },
+        params: postParamsSchema,
+        response: { 204: deletePostsSqidResponse204Schema, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -118,7 +117,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
         summary: 'Replace the image (new storage key; the old image shows until the new one is ready)',
         description: 'multipart/form-data with one `file`; the same rules and hourly allowance as an upload.',
         consumes: ['multipart/form-data'],
-        params: sqidParamsSchema,
+        params: postParamsSchema,
         response: { 202: postDetailSchema, ...uploadErrorResponses },
       },
     },

@@ -8,9 +8,11 @@ import { AppError, errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
 import { RATE_LIMITS } from '../../plugins/rate-limit.ts';
 import { type IncomingDir, removeIncoming, writeIncoming } from './incoming.ts';
-import { splitHashtagField, uploadFieldsSchema, type PostPatch } from './input.ts';
+import { uploadFieldsSchema, type PostPatch } from '@makapix/protocol';
+import { splitHashtagField } from './input.ts';
 import type { UploadForm } from './multipart.ts';
-import { toPostDetail, type DetailRow, type PostDetail } from './present.ts';
+import { type PostDetail } from '@makapix/protocol';
+import { toPostDetail, type DetailRow } from './present.ts';
 import * as repo from './repo.ts';
 import type { Viewer } from '../../domain/visibility.ts';
 
@@ -54,7 +56,7 @@ function duplicateError(ctx: PostsContext, existingId: number | null): AppError 
 async function vetImage(ctx: PostsContext, file: Buffer | null): Promise<{ header: ImageHeader; sha256: string; bytes: Buffer }> {
   if (!file || file.length === 0) throw errors.validation([{ path: 'file', message: 'the image file is required' }]);
   const check = checkUploadRules({ bytes: file });
-  if (!check.ok) throw new AppError(check.code === 'file_too_large' ? 413 : 400, check.code, check.message);
+  if (!check.ok) throw new AppError(check.code, check.message);
   const sha256 = sha256Hex(file);
   const existing = await repo.findLivePostIdBySha256(ctx.app.db, sha256);
   if (existing !== null) throw duplicateError(ctx, existing);

@@ -1,17 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { addReaction, reactionSummary, removeReaction } from './service.ts';
+import { reactionPostParamsSchema, reactionSummarySchema } from '@makapix/protocol';
+import { reactionParamsSchema } from '@makapix/protocol';
 
 const tags = ['social'];
-const postParams = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the post') });
 // The emoji is checked by the service (400 `invalid_emoji`), which the device plane shares.
-const reactionParams = postParams.extend({ emoji: z.string().max(256).describe('the reaction, URL-encoded: any 1–20 characters') });
-const reactionSummarySchema = z.object({
-  totals: z.array(z.object({ emoji: z.string(), count: z.int().min(1) })).describe('per emoji, most used first'),
-  mine: z.array(z.string()).describe("the caller's own reactions (empty for visitors)"),
-});
 const errorsOf = errorResponses(400, 401, 403, 404, 409);
 
 /** SPEC.md §4 reactions on posts the caller can see. */
@@ -26,7 +21,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/:sqid/reactions',
     {
       preHandler: app.optionalUser,
-      schema: { tags, summary: 'Reaction totals per emoji, and mine', params: postParams, response: { 200: reactionSummarySchema, ...errorsOf } },
+      schema: { tags, summary: 'Reaction totals per emoji, and mine', params: reactionPostParamsSchema, response: { 200: reactionSummarySchema, ...errorsOf } },
     },
     async (req) => reactionSummary(app, req.audience, postIdOf(req.params.sqid)),
   );
@@ -39,7 +34,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'React to a post',
         description: 'Idempotent. At most 5 distinct emoji per member per post (409 `reaction_limit_exceeded`); a block either way with the artist → 403 `blocked`. Answers the new totals.',
-        params: reactionParams,
+        params: reactionParamsSchema,
         response: { 200: reactionSummarySchema, ...errorsOf },
       },
     },
@@ -55,7 +50,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/posts/:sqid/reactions/:emoji',
     {
       preHandler: app.requireUser,
-      schema: { tags, summary: 'Take back a reaction (idempotent); answers the new totals', params: reactionParams, response: { 200: reactionSummarySchema, ...errorsOf } },
+      schema: { tags, summary: 'Take back a reaction (idempotent); answers the new totals', params: reactionParamsSchema, response: { 200: reactionSummarySchema, ...errorsOf } },
     },
     async (req) => {
       const user = req.viewer!;

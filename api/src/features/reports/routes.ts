@@ -1,18 +1,10 @@
 import { reportStatus, reportTargetType } from '@makapix/db';
 import { codePointLength } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorResponses } from '../../error-responses.ts';
 import { createReport } from './service.ts';
+import { postReportsBodySchema, reportSchema } from '@makapix/protocol';
 
-const MAX_REASON_CHARS = 2000;
-const reportSchema = z.object({
-  id: z.string(),
-  targetType: z.enum(reportTargetType.enumValues),
-  targetId: z.string(),
-  status: z.enum(reportStatus.enumValues),
-  createdAt: z.iso.datetime(),
-});
 
 /** SPEC.md §1 reports of posts, comments and members (the queue itself is moderation's). */
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -24,15 +16,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['social'],
         summary: 'Report a post, a comment or a member to the moderators',
         description: 'A second report of the same target while yours is open → 409 `already_reported`; 10 per hour → 429.',
-        body: z.object({
-          targetType: z.enum(reportTargetType.enumValues),
-          targetId: z.string().min(1).max(32).describe('sqid of the post, comment or member'),
-          reason: z
-            .string()
-            .max(MAX_REASON_CHARS * 4)
-            .trim()
-            .refine((s) => codePointLength(s) >= 1 && codePointLength(s) <= MAX_REASON_CHARS, { error: `a reason is 1–${MAX_REASON_CHARS} characters` }),
-        }),
+        body: postReportsBodySchema,
         response: { 201: reportSchema, ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },

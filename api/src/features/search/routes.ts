@@ -1,26 +1,15 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { FeedsContext } from '../feeds/service.ts';
-import { errorBodySchema } from '../../error-responses.ts';
-import { postSummarySchema } from '../posts/present.ts';
+import { errorBodySchema } from '@makapix/protocol';
+import { postSummarySchema } from '@makapix/protocol';
 import * as service from './service.ts';
+import { artistHitSchema, hashtagHitSchema, searchResponseSchema } from '@makapix/protocol';
+import { searchQuerySchema } from '@makapix/protocol';
 
 export interface SearchRoutesOptions {
   vault: { publicBaseUrl: string };
 }
-
-const searchQuerySchema = listQuerySchema.extend({
-  q: z
-    .string()
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1, 'type something to search for').max(100)),
-  type: z.enum(service.SEARCH_TYPES).default('artworks'),
-});
-
-const artistHitSchema = z.object({ id: z.string(), handle: z.string(), avatarUrl: z.string().nullable() });
-const hashtagHitSchema = z.object({ tag: z.string(), postCount: z.number().int() });
-const searchResponseSchema = z.union([listSchema(postSummarySchema), listSchema(artistHitSchema), listSchema(hashtagHitSchema)]);
 
 /** SPEC.md §1: visitors and members search artworks, artists and hashtags. */
 export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (app, opts) => {

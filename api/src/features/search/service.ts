@@ -2,13 +2,11 @@ import { decodeCursor, encodeCursor, pageOf, type List, type ListQuery } from '@
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { pageFrom, presentPage, type FeedsContext } from '../feeds/service.ts';
-import { normalizeHashtag } from '../posts/input.ts';
-import type { PostSummary } from '../posts/present.ts';
+import { normalizeHashtagInput } from '@makapix/protocol';
+import type { PostSummary } from '@makapix/protocol';
 import type { Viewer } from '../../domain/visibility.ts';
 import * as repo from './repo.ts';
 
-export const SEARCH_TYPES = ['artworks', 'artists', 'hashtags'] as const;
-export type SearchType = (typeof SEARCH_TYPES)[number];
 
 export interface ArtistHit {
   id: string;
@@ -32,7 +30,7 @@ function afterKey(query: ListQuery): string | null {
 
 export async function searchArtworks(ctx: FeedsContext, viewer: Viewer, q: string, query: ListQuery): Promise<List<PostSummary>> {
   const page = pageFrom(query);
-  const rows = await repo.searchArtworks(ctx.app.db, viewer, { text: q, hashtag: normalizeHashtag(q) }, page);
+  const rows = await repo.searchArtworks(ctx.app.db, viewer, { text: q, hashtag: normalizeHashtagInput(q) }, page);
   return presentPage(ctx, rows, page.limit);
 }
 
@@ -49,7 +47,7 @@ export async function searchArtists(ctx: FeedsContext, viewer: Viewer, q: string
 }
 
 export async function searchHashtags(ctx: FeedsContext, viewer: Viewer, q: string, query: ListQuery): Promise<List<HashtagHit>> {
-  const text = normalizeHashtag(q);
+  const text = normalizeHashtagInput(q);
   if (text === '') return { items: [], nextCursor: null };
   const rows = await repo.searchHashtags(ctx.app.db, viewer, text, { after: afterKey(query), limit: query.limit });
   return pageOf(rows, query.limit, (last) => encodeCursor({ k: last.tag }));

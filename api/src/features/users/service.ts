@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
-import { canonicalHandle, isReservedHandle } from './handle.ts';
-import { toOwnProfile, toPublicProfile, type OwnProfile, type PublicProfile } from './profile.ts';
+import { canonicalHandle, isReservedHandle } from '@makapix/protocol';
+import { type OwnProfile, type PublicProfile } from '@makapix/protocol';
+import { toOwnProfile, toPublicProfile } from './profile.ts';
 import * as repo from './repo.ts';
 import { type Viewer, viewerForUser } from '../../domain/viewer.ts';
 

@@ -1,25 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { errorBodySchema } from '../../error-responses.ts';
-import { postStatsSchema } from '../posts/present.ts';
+import { errorBodySchema } from '@makapix/protocol';
+import { postStatsSchema } from '@makapix/protocol';
 import * as service from './service.ts';
-
-const sqidParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
-
-const viewBodySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('view'), dwellMs: z.int().min(0).max(24 * 3600 * 1000).optional() }),
-  z.object({ kind: z.literal('impression') }),
-]);
-
-const viewOutcomeSchema = z.object({
-  counted: z.boolean(),
-  reason: z.enum(['own_post', 'too_short', 'already_counted']).nullable(),
-});
-
-const statsResponseSchema = z.object({
-  days: z.array(z.object({ day: z.string(), views: z.number().int(), impressions: z.number().int(), reactions: z.number().int() })),
-  totals: postStatsSchema,
-});
+import { getPostsSqidStatsQuerySchema, viewPostParamsSchema, statsResponseSchema, viewBodySchema, viewOutcomeSchema } from '@makapix/protocol';
 
 const errors4xx = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema };
 
@@ -38,7 +21,7 @@ export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'A view counts once per viewer per artwork per UTC day and needs `dwellMs` ≥ 2000; impressions are counted ' +
           'separately. The artist’s own looks are accepted and never counted. Always 202 `{counted, reason}`; 120 per minute per IP, then 429 with Retry-After.',
-        params: sqidParamsSchema,
+        params: viewPostParamsSchema,
         body: viewBodySchema,
         response: { 202: viewOutcomeSchema, ...errors4xx },
       },
@@ -58,8 +41,8 @@ export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['views'],
         summary: 'Views, impressions and reactions per UTC day (artist only)',
-        params: sqidParamsSchema,
-        querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+        params: viewPostParamsSchema,
+        querystring: getPostsSqidStatsQuerySchema,
         response: { 200: statsResponseSchema, ...errors4xx },
       },
     },

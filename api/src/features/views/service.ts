@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
-import type { PostStats } from '../posts/present.ts';
+import type { PostStats } from '@makapix/protocol';
 import { ownerStatsOf } from '../posts/repo.ts';
 import { loadOwnPost, utcDay } from '../posts/service.ts';
 import type { Viewer } from '../../domain/visibility.ts';

@@ -1,3 +1,4 @@
+import { NOTIFICATION_TYPES, REPORT_STATUSES, REPORT_TARGET_TYPES } from '@makapix/protocol';
 import { pgEnum } from 'drizzle-orm/pg-core';
 
 // SPEC §1 roles: a site owner can do everything a moderator can, plus manage moderators.
@@ -11,20 +12,12 @@ export const postState = pgEnum('post_state', ['processing', 'ready', 'failed'])
 // SPEC §2 accepted formats; PROTOCOL.md §5 `native_format`.
 export const imageFormat = pgEnum('image_format', ['png', 'gif', 'webp', 'bmp']);
 
-export const reportTargetType = pgEnum('report_target_type', ['post', 'comment', 'user']);
+export const reportTargetType = pgEnum('report_target_type', REPORT_TARGET_TYPES);
 
-export const reportStatus = pgEnum('report_status', ['open', 'reviewing', 'resolved', 'dismissed']);
+export const reportStatus = pgEnum('report_status', REPORT_STATUSES);
 
 // SPEC §4 notification kinds.
-export const notificationType = pgEnum('notification_type', [
-  'reaction',
-  'comment',
-  'reply',
-  'follow',
-  'post_approved',
-  'post_promoted',
-  'moderation',
-]);
+export const notificationType = pgEnum('notification_type', NOTIFICATION_TYPES);
 
 // SPEC §5 playsets.
 export const exposureMode = pgEnum('exposure_mode', ['equal', 'manual', 'proportional']);

@@ -1,3 +1,4 @@
+import { MAX_PLAYLIST_ITEMS } from '@makapix/protocol';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, refColumn, tstz } from './columns.ts';
@@ -6,7 +7,8 @@ import { posts } from './posts.ts';
 import { users } from './users.ts';
 
 // SPEC §1: a playlist holds at most 100 artworks; positions 0..99 make that a constraint.
-export const MAX_PLAYLIST_ITEMS = 100;
+// The bound is the HTTP contract's (@makapix/protocol http/playlists.ts).
+export { MAX_PLAYLIST_ITEMS };
 // SPEC §5: a playset has 1–64 channels.
 export const MAX_PLAYSET_CHANNELS = 64;
 // PROTOCOL.md §5: always available, computed from follows, so no saved playset may take the name.

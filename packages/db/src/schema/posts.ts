@@ -1,3 +1,4 @@
+import { MAX_HASHTAGS_PER_POST } from '@makapix/protocol';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, refColumn, tstz } from './columns.ts';
@@ -8,7 +9,8 @@ import { users } from './users.ts';
 export const MAX_ARTWORK_BYTES = 5 * 1024 * 1024;
 export const MAX_ARTWORK_SIDE = 256;
 export const MAX_ARTWORK_FRAMES = 1024;
-export const MAX_HASHTAGS_PER_POST = 64;
+// The hashtag bound is the HTTP contract's (@makapix/protocol http/posts.ts).
+export { MAX_HASHTAGS_PER_POST };
 
 /**
  * Artworks and playlists share one table so both have a `post_id` (PROTOCOL.md §5 returns either

@@ -1,10 +1,12 @@
+import { MONITORED_HASHTAGS } from '@makapix/protocol';
 import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, refColumn, tstz } from './columns.ts';
 import { userRole } from './enums.ts';
 
 // SPEC §1: the hashtags a member may opt in to; everyone else never sees posts carrying them.
-export const MONITORED_HASHTAGS = ['politics', 'nsfw', 'explicit', '13plus', 'violence'] as const;
+// The list is the HTTP contract's (@makapix/protocol http/users.ts).
+export { MONITORED_HASHTAGS };
 
 export const users = pgTable(
   'users',

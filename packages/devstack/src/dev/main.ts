@@ -97,7 +97,7 @@ try {
   if (services.mailApiUrl === null) {
     group.log('seed', 'skipped: SMTP_URL is external, and the demo sign-ups are verified through the mail sink');
   } else {
-    const seeded = await group.runOnce(tsx('seed', 'worker/src/demo/seed.ts', {
+    const seeded = await group.runOnce(tsx('seed', 'packages/devstack/src/demo/seed.ts', {
       SEED_ORIGIN: publicBaseUrl, SEED_MAIL_API_URL: services.mailApiUrl, SEED_OWNER_EMAIL: DEMO_OWNER_EMAIL, SEED_PASSWORD: DEMO_PASSWORD,
       SEED_ARTWORKS: String(config.seedArtworks),
     }));

@@ -1,4 +1,4 @@
-import { MailSinkClient } from '@makapix/devstack';
+import { MailSinkClient } from '../mail-client.ts';
 
 /** A member session against the app API, as a browser would hold it (access token only). */
 export interface Session {

@@ -1,4 +1,4 @@
-import { type BmpLayout, type BmpMasks, ImageHeaderError, countTrailingZeros, parseBmpLayout } from '@makapix/media';
+import { type BmpLayout, type BmpMasks, ImageHeaderError, countTrailingZeros, parseBmpLayout } from '../index.ts';
 import type { RgbaImage } from './frames.ts';
 
 const corrupt = (message: string) => new ImageHeaderError('corrupt_image', `BMP: ${message}`);

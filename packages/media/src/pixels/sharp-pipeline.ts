@@ -1,4 +1,4 @@
-import { DECODE_BUDGET_BYTES } from '@makapix/media';
+import { DECODE_BUDGET_BYTES } from '../index.ts';
 import sharp from 'sharp';
 import type { RgbaImage } from './frames.ts';
 

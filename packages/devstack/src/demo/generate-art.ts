@@ -1,9 +1,9 @@
 import type { ImageFormat } from '@makapix/media';
-import { encodeBmp } from '../images/bmp.ts';
-import type { RgbaImage } from '../images/frames.ts';
-import { encodeGif } from '../images/gif-encode.ts';
-import { encodePng, encodeWebpLossless } from '../images/sharp-pipeline.ts';
-import { muxAnimatedWebp } from '../images/webp-mux.ts';
+import { encodeBmp } from '@makapix/media/pixels/bmp';
+import type { RgbaImage } from '@makapix/media/pixels/frames';
+import { encodeGif } from '@makapix/media/pixels/gif-encode';
+import { encodePng, encodeWebpLossless } from '@makapix/media/pixels/sharp-pipeline';
+import { muxAnimatedWebp } from '@makapix/media/pixels/webp-mux';
 
 export interface ArtworkSpec {
   format: ImageFormat;

@@ -1,3 +1,6 @@
+// @makapix/queues: the BullMQ producer side (queue connections, retry defaults) shared by the api and the
+// worker, so the api enqueues without depending on the worker deployable. Job names, queues and payload
+// schemas are contracts and live in @makapix/protocol (jobs.ts).
 import { JOB_QUEUE, type JobName, type JobPayloadInput, type QueueName } from '@makapix/protocol';
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 
@@ -18,7 +21,7 @@ export interface JobQueues {
   close(): Promise<void>;
 }
 
-/** Producer side, for the worker's schedulers, seeding scripts and tests (the api has its own plugin). */
+/** Producer side, for the api's queues plugin, the worker's schedulers, seeding scripts and tests. */
 export function openQueues(redisUrl: string): JobQueues {
   const queues = new Map<QueueName, Queue>();
   const queue = (name: QueueName) => {

@@ -1,8 +1,8 @@
 import { checkUploadRules } from '@makapix/media';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { generateArtwork } from '../src/demo/generate-art.ts';
-import { decodeBmp } from '../src/images/bmp-decode.ts';
+import { generateArtwork } from './generate-art.ts';
+import { decodeBmp } from '@makapix/media/pixels/bmp-decode';
 
 describe('demo artwork generator', () => {
   it('is deterministic per seed and varies between seeds', async () => {

@@ -1,8 +1,8 @@
 import { type Database, createDb, users } from '@makapix/db';
-import { MailSinkClient } from '@makapix/devstack';
+import { MailSinkClient } from '../mail-client.ts';
 import type { ImageFormat } from '@makapix/media';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { type SeedConfig, loadSeedConfig } from '../config.ts';
+import { type SeedConfig, loadSeedConfig } from './seed-config.ts';
 import { generateArtwork, type ArtworkSpec } from './generate-art.ts';
 import { SeedApi, type Session } from './seed-api.ts';
 

@@ -1,4 +1,4 @@
-import { readRiffChunks } from '@makapix/media';
+import { readRiffChunks } from '../index.ts';
 import type { Animation } from './frames.ts';
 
 /**

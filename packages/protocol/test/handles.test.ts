@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalHandle, handleSchema, isReservedHandle } from './handle.ts';
+import { canonicalHandle, handleSchema, isReservedHandle } from '../src/http/handles.ts';
 
 describe('handle canonical form (SPEC.md §1)', () => {
   it('ignores case and folds look-alike characters', () => {

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+// Feeds under /api/v1 (SPEC.md §1): the paths of the hashtag and artist feeds; pages are lists of post summaries.
+
+
+export const getFeedsHashtagsTagParamsSchema = z.object({ tag: z.string().min(1).max(128) });
+export type GetFeedsHashtagsTagParams = z.infer<typeof getFeedsHashtagsTagParamsSchema>;
+
+export const getUsersSqidPostsParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
+export type GetUsersSqidPostsParams = z.infer<typeof getUsersSqidPostsParamsSchema>;
