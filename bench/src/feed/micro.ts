@@ -2,7 +2,7 @@ import { loadConfig } from '@makapix/api/config';
 import { recentFeed, type FeedsContext } from '@makapix/api/features/feeds/service';
 import { recentPosts } from '@makapix/api/features/feeds/repo';
 import { postSummarySchema } from '@makapix/protocol';
-import { toPostSummary } from '@makapix/api/features/posts/present';
+import { toPostSummary } from '@makapix/api/domain/post-summary';
 import { VISITOR } from '@makapix/api/domain/visibility';
 import { createPublicIds } from '@makapix/api/plugins/sqids';
 import { createDb } from '@makapix/db';

@@ -1,4 +1,4 @@
-import { toMemberRef } from '../follows/social-shapes.ts';
+import { toMemberRef } from '../../domain/social.ts';
 import type { Viewer } from '../../domain/visibility.ts';
 import type { CommentRow } from './repo.ts';
 import type { Comment, CommentState, Thread } from '@makapix/protocol';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
-import { readCursor } from '../follows/social-shapes.ts';
+import { readCursor } from '../../domain/social.ts';
 import { notify } from '../notifications/service.ts';
 import type { Viewer } from '../../domain/visibility.ts';
 import { findVisiblePost, violatedConstraint } from '../reactions/repo.ts';

@@ -1,7 +1,7 @@
 import { type Database, follows, limitBucket, LIMIT_BUCKETS, type LimitBucket, literalLimit, posts, preparedPerDb, users } from '@makapix/db';
 import { and, arrayContains, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import type { ListRow } from '../posts/present.ts';
-import { listColumns } from '../posts/repo.ts';
+import type { ListRow } from '../../domain/post-summary.ts';
+import { listColumns } from '../../domain/post-summary.ts';
 import {
   inPromotedPrepared,
   inPublicFeeds,

@@ -1,7 +1,7 @@
 import { blocks, type Database, posts, users } from '@makapix/db';
 import { and, arrayContains, asc, desc, eq, gt, ilike, isNull, lt, or, sql } from 'drizzle-orm';
-import type { ListRow } from '../posts/present.ts';
-import { listColumns } from '../posts/repo.ts';
+import type { ListRow } from '../../domain/post-summary.ts';
+import { listColumns } from '../../domain/post-summary.ts';
 import { inPublicFeeds, isArtwork, type Viewer } from '../../domain/visibility.ts';
 
 // SPEC.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
