@@ -49,4 +49,13 @@ describe('loadConfig', () => {
     );
     expect(loadConfig({ NODE_ENV: 'production', BROKER_SERVICE_PASSWORD: 'x'.repeat(24) }).env).toBe('production');
   });
+
+  it('runs one in-memory process by default and shares state through Redis for several', () => {
+    expect(loadConfig({})).toMatchObject({ processes: 1, sharedState: 'memory' });
+    expect(loadConfig({ BROKER_PROCESSES: '2' })).toMatchObject({ processes: 2, sharedState: 'redis' });
+    expect(loadConfig({ BROKER_SHARED_STATE: 'redis' })).toMatchObject({ processes: 1, sharedState: 'redis' });
+    expect(loadConfig({ BROKER_PROCESSES: 'auto' }).processes).toBeGreaterThanOrEqual(1);
+    expect(() => loadConfig({ BROKER_PROCESSES: '2', BROKER_SHARED_STATE: 'memory' })).toThrow(/BROKER_SHARED_STATE/);
+    expect(() => loadConfig({ BROKER_PROCESSES: '0' })).toThrow(/BROKER_PROCESSES/);
+  });
 });

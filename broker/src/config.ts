@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -11,6 +11,8 @@ const DEV_SERVICE_PASSWORD = 'dev-only-broker-service-password';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), port.optional());
+// `auto` = one Aedes process per core (cluster workers sharing the listeners).
+const processCount = z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]);
 
 const envSchema = z
   .object({
@@ -18,6 +20,11 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
     BROKER_INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+    BROKER_PROCESSES: processCount.default(1),
+    // Where sessions, subscriptions, retained messages and wills live: `memory` (one process, the
+    // fastest), `redis` (shared by every broker process and machine on REDIS_URL), `auto` = redis as
+    // soon as there is more than one process.
+    BROKER_SHARED_STATE: z.enum(['auto', 'memory', 'redis']).default('auto'),
     // PROTOCOL.md §1: the mTLS listener for players.
     BROKER_MTLS_HOST: z.string().min(1).default('0.0.0.0'),
     BROKER_MTLS_PORT: port.default(8883),
@@ -45,11 +52,20 @@ const envSchema = z
     BROKER_MAX_CONNECTIONS_PER_IP_PER_MINUTE: positiveInt.default(120),
     BROKER_MAX_CONNECTIONS: positiveInt.default(10_000),
     BROKER_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+    // MQTT 5 clients asking for keepalive 0 or more than this are told this in CONNACK (Server Keep Alive).
+    BROKER_SERVER_KEEP_ALIVE_S: z.coerce.number().int().min(1).max(65_535).default(300),
     // A subscriber whose socket stays full this long is dropped (slow consumer).
     BROKER_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
     BROKER_QUEUE_LIMIT: positiveInt.default(42),
   })
   .superRefine((env, ctx) => {
+    const processes = env.BROKER_PROCESSES === 'auto' ? availableParallelism() : env.BROKER_PROCESSES;
+    if (processes > 1 && env.BROKER_SHARED_STATE === 'memory') {
+      ctx.addIssue({ code: 'custom', path: ['BROKER_SHARED_STATE'], message: 'memory state cannot be shared by several broker processes' });
+    }
+    if (processes > 1 && env.BROKER_CONFORMANCE_PORT !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['BROKER_CONFORMANCE_PORT'], message: 'conformance mode runs in a single broker process' });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (env.BROKER_SERVICE_PASSWORD === DEV_SERVICE_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BROKER_SERVICE_PASSWORD'], message: 'must be set in production' });
@@ -67,9 +83,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid broker configuration:\n${problems}`);
   }
   const e = parsed.data;
+  const processes = e.BROKER_PROCESSES === 'auto' ? availableParallelism() : e.BROKER_PROCESSES;
+  const sharedState = e.BROKER_SHARED_STATE === 'auto' ? (processes > 1 ? 'redis' : 'memory') : e.BROKER_SHARED_STATE;
   return {
     env: e.NODE_ENV,
     instanceId: e.BROKER_INSTANCE_ID,
+    processes,
+    sharedState,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
     mtls: {
       host: e.BROKER_MTLS_HOST,
@@ -96,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionsPerIpPerMinute: e.BROKER_MAX_CONNECTIONS_PER_IP_PER_MINUTE,
       maxConnections: e.BROKER_MAX_CONNECTIONS,
       connectTimeoutMs: e.BROKER_CONNECT_TIMEOUT_MS,
+      serverKeepAliveS: e.BROKER_SERVER_KEEP_ALIVE_S,
       drainTimeoutMs: e.BROKER_DRAIN_TIMEOUT_MS,
       queueLimit: e.BROKER_QUEUE_LIMIT,
     },

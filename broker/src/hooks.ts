@@ -12,13 +12,13 @@ import {
   type ServiceAccount,
 } from './auth.ts';
 import type { DeviceInboxBridge } from './bridge.ts';
-import { malformedPublish, malformedString } from './limits.ts';
+import { authorizeForward, stripWillOnlyProperties } from './delivery.ts';
+import { serverKeepAlive } from './limits.ts';
 import type { SessionRegistry } from './sessions.ts';
 
 export type ListenerKind = 'mtls' | 'internal';
 
 /** MQTT 5.0 DISCONNECT reason codes used below (v3.1/3.1.1 clients just see the socket close). */
-const MALFORMED_PACKET = 0x81;
 const UNSPECIFIED_ERROR = 0x80;
 const NOT_AUTHORIZED = 0x87;
 const PACKET_TOO_LARGE = 0x95;
@@ -37,7 +37,20 @@ export interface PlatformHookDeps extends DeviceAuthDeps {
   service: ServiceAccount;
   bridge: DeviceInboxBridge;
   maxPayloadBytes: number;
+  serverKeepAliveS: number;
+  /** This Aedes instance's id: a persisted will stamped with another one belongs to a dead broker. */
+  brokerId: string;
+  /** Records a device connection as the owner of its client id, before its CONNACK (takeover.ts). */
+  claimSession: (client: Client) => Promise<void>;
+  /** True when a newer connection took over this client id (its last will is dropped). */
+  willSuperseded: (client: Client) => Promise<boolean>;
   logger: Logger;
+}
+
+class SessionTakenOver extends Error {
+  constructor() {
+    super('session taken over');
+  }
 }
 
 interface PendingWill {
@@ -60,7 +73,7 @@ function closeAfterError(client: Client, reasonCode: number): void {
 
 /** Aedes hooks for the platform listeners: identity at CONNECT, PROTOCOL.md §4 ACL, inbox bridge. */
 export function platformHooks(deps: PlatformHookDeps): Required<
-  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>
+  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>
 > {
   const { sessions, logger } = deps;
   const wills = new WeakMap<Client, PendingWill>();
@@ -75,9 +88,9 @@ export function platformHooks(deps: PlatformHookDeps): Required<
   };
 
   return {
+    // Malformed CONNECT packets never get here: connection-guard.ts refuses them on the socket.
     preConnect(client, packet: ConnectPacket, callback) {
-      const willProblem = packet.will ? malformedString(packet.will.topic) : null;
-      if (willProblem) return callback(new Error(`will topic ${willProblem}`), false);
+      serverKeepAlive(client, packet, deps.serverKeepAliveS);
       if (packet.will) wills.set(client, { topic: packet.will.topic, retain: packet.will.retain ?? false });
       if (deps.listenerOf(client.conn) === 'mtls') {
         // PROTOCOL.md §1: the MQTT username of a device is its certificate CN, whatever it sent.
@@ -90,11 +103,14 @@ export function platformHooks(deps: PlatformHookDeps): Required<
 
     authenticate(client, username, password, done) {
       const checkedAt = Date.now();
-      authenticateAs(client, username, password).then((outcome) => {
+      authenticateAs(client, username, password).then(async (outcome) => {
         const will = wills.get(client);
         if (outcome.ok && will && !authorizePublish(outcome.identity, will.topic, will.retain).allowed) {
-          outcome = { ok: false, returnCode: ReturnCode.NOT_AUTHORIZED, reason: `will topic not allowed: ${will.topic}` };
+          return { ok: false, returnCode: ReturnCode.NOT_AUTHORIZED, reason: `will topic not allowed: ${will.topic}` } satisfies AuthOutcome;
         }
+        if (outcome.ok && outcome.identity.kind === 'player') await deps.claimSession(client);
+        return outcome;
+      }).then((outcome) => {
         const log = { clientId: client.id, remote: client.conn && 'remoteAddress' in client.conn ? client.conn.remoteAddress : undefined };
         if (!outcome.ok) {
           logger.info({ ...log, username, returnCode: outcome.returnCode, reason: outcome.reason }, 'connect refused');
@@ -109,23 +125,27 @@ export function platformHooks(deps: PlatformHookDeps): Required<
     },
 
     authorizePublish(client, packet: PublishPacket, callback) {
+      const willOf = (packet as { brokerId?: unknown }).brokerId;
+      if (willOf !== undefined && willOf !== deps.brokerId) {
+        // Aedes' sweep publishing the stored will of a broker process that died (shared state). Its
+        // certificate is unknown here and the device has most likely reconnected elsewhere already:
+        // dropped (and so deleted); a device that stays away is marked offline by the stale sweep.
+        logger.info({ topic: packet.topic, deadBroker: String(willOf) }, 'will of a dead broker dropped');
+        packet.topic = DROPPED_TOPIC;
+        packet.retain = false;
+        packet.payload = Buffer.alloc(0);
+        return callback(null);
+      }
       const identity = sessions.identityOf(client);
       if (!client || !identity) return callback(new Error('not authenticated'));
       // Aedes authorizes a last will after the connection closed (PROTOCOL.md §3: status offline).
       const isWill = client.closed;
       const fields = { clientId: client.id, ...identityFields(identity), topic: packet.topic };
-      if (!isWill) {
-        const problem = malformedPublish(packet);
-        if (problem) {
-          logger.warn({ ...fields, problem }, 'malformed PUBLISH; closing');
-          callback(new Error(`malformed PUBLISH: ${problem}`));
-          return closeAfterError(client, MALFORMED_PACKET);
-        }
-        if (identity.kind === 'player' && payloadBytes(packet.payload) > deps.maxPayloadBytes) {
-          logger.warn({ ...fields, bytes: payloadBytes(packet.payload) }, 'payload too large; closing');
-          callback(new Error('payload too large'));
-          return closeAfterError(client, PACKET_TOO_LARGE);
-        }
+      if (isWill) stripWillOnlyProperties(packet);
+      if (!isWill && identity.kind === 'player' && payloadBytes(packet.payload) > deps.maxPayloadBytes) {
+        logger.warn({ ...fields, bytes: payloadBytes(packet.payload) }, 'payload too large; closing');
+        callback(new Error('payload too large'));
+        return closeAfterError(client, PACKET_TOO_LARGE);
       }
       const decision = authorizePublish(identity, packet.topic, packet.retain);
       if (!decision.allowed) {
@@ -147,9 +167,16 @@ export function platformHooks(deps: PlatformHookDeps): Required<
       }
       if (identity.kind !== 'player') return callback(null);
       const session = { clientId: client.id, certSerial: identity.certSerial, isWill };
-      deps.bridge.append(packet, session).then(
+      // The device reconnected (here or on another broker): it is online, its old will is stale.
+      const superseded = isWill ? deps.willSuperseded(client) : Promise.resolve(false);
+      superseded.then(async (stale) => {
+        if (!stale) return deps.bridge.append(packet, session);
+        logger.info(fields, 'last will dropped: session taken over');
+        throw new SessionTakenOver();
+      }).then(
         () => callback(null),
         (err: unknown) => {
+          if (err instanceof SessionTakenOver) return callback(err);
           logger.error({ ...fields, err }, 'device inbox append failed; message not acknowledged');
           callback(new Error('server unavailable'));
           if (!isWill) closeAfterError(client, UNSPECIFIED_ERROR);
@@ -159,17 +186,14 @@ export function platformHooks(deps: PlatformHookDeps): Required<
 
     authorizeSubscribe(client, subscription, callback) {
       const identity = sessions.identityOf(client);
-      const problem = malformedString(subscription.topic);
-      if (problem) {
-        logger.warn({ clientId: client.id, problem }, 'malformed SUBSCRIBE; closing');
-        return callback(new Error(`malformed topic filter: ${problem}`));
-      }
       if (!identity) return callback(null, null);
       const decision = authorizeSubscribe(identity, subscription.topic);
       if (decision.allowed) return callback(null, subscription);
       logger.warn({ clientId: client.id, ...identityFields(identity), filter: subscription.topic, reason: decision.reason }, 'subscribe denied');
       callback(null, null);
     },
+
+    authorizeForward: authorizeForward(logger),
   };
 }
 
@@ -178,29 +202,31 @@ export function identityFields(identity: Identity | undefined): Record<string, s
   return identity.kind === 'player' ? { playerKey: identity.playerKey, certSerial: identity.certSerial } : { service: identity.username };
 }
 
+/** Interoperability suites (Eclipse Paho's among them) expect a test broker to refuse this filter. */
+export const NO_SUBSCRIBE_TOPIC = 'test/nosubscribe';
+
 /**
- * PROTOCOL.md §1 conformance mode: anonymous, no platform ACL, but the same malformed-packet rules
- * (and Aedes' own `$SYS` protection) so conformance suites exercise the production parser paths.
+ * PROTOCOL.md §1 conformance mode: anonymous, no platform ACL, but the same connection guard and
+ * MQTT 5 delivery rules (and Aedes' own `$SYS` protection) so conformance suites exercise the
+ * production paths. Refuses subscriptions to `test/nosubscribe` (SUBACK 0x80; 0x87 for MQTT 5).
  */
-export function conformanceHooks(): Required<Pick<AedesOptions, 'preConnect' | 'authorizePublish' | 'authorizeSubscribe'>> {
+export function conformanceHooks(
+  logger: Logger,
+  serverKeepAliveS: number,
+): Required<Pick<AedesOptions, 'preConnect' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>> {
   return {
-    preConnect(_client, packet, callback) {
-      const problem = packet.will ? malformedString(packet.will.topic) : null;
-      callback(problem ? new Error(`will topic ${problem}`) : null, problem === null);
+    preConnect(client, packet, callback) {
+      serverKeepAlive(client, packet, serverKeepAliveS);
+      callback(null, true);
     },
     authorizePublish(client, packet, callback) {
-      const problem = client && !client.closed ? malformedPublish(packet) : null;
-      if (problem) {
-        callback(new Error(`malformed PUBLISH: ${problem}`));
-        if (client) closeAfterError(client, MALFORMED_PACKET);
-        return;
-      }
+      if (client?.closed) stripWillOnlyProperties(packet);
       if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS topic is reserved'));
       callback(null);
     },
     authorizeSubscribe(_client, subscription, callback) {
-      const problem = malformedString(subscription.topic);
-      callback(problem ? new Error(`malformed topic filter: ${problem}`) : null, problem ? null : subscription);
+      callback(null, subscription.topic === NO_SUBSCRIBE_TOPIC ? null : subscription);
     },
+    authorizeForward: authorizeForward(logger),
   };
 }

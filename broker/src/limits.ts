@@ -74,26 +74,21 @@ export function maxPacketBytes(maxPayloadBytes: number): number {
 }
 
 /**
- * MQTT 3.1.1 §1.5.3 / MQTT 5.0 §1.5.4: a topic must be well-formed UTF-8 without U+0000, else the
- * receiver closes the connection. mqtt-packet decodes strings leniently, so ill-formed bytes surface
- * as U+FFFD; no §4 topic or legitimate platform client ever contains one, so it is treated as
- * ill-formed. Returns why the string is malformed, or null.
+ * MQTT 5.0 Server Keep Alive (§3.2.2.3.14): a v5 client asking for keepalive 0 (none) or more than
+ * `limitS` (BROKER_SERVER_KEEP_ALIVE_S) is told `limitS` in CONNACK and held to it ([MQTT-3.2.2-21]);
+ * any other value is honoured and no Server Keep Alive is sent ([MQTT-3.2.2-22]). MQTT 3.1 / 3.1.1
+ * cannot be told another value, so their own keepalive is honoured (a dead peer is still found by
+ * TCP keepalive, listeners.ts).
+ *
+ * Called from preConnect. Aedes' own `keepaliveLimit` option would also refuse such 3.1.1 clients
+ * with the non-standard CONNACK code 6, so the per-client field its CONNECT handler reads
+ * (`_serverKeepAlive`, assigned after preConnect only when that option is on) is set here instead;
+ * mqtt5-session.int.test.ts proves the CONNACK property and the timeout.
  */
-export function malformedString(value: string): string | null {
-  if (value.includes('\u0000')) return 'contains U+0000';
-  if (value.includes('\uFFFD')) return 'ill-formed UTF-8';
-  return null;
-}
-
-/**
- * Checks PUBLISH fields the packet parser accepts but the specification forbids: a malformed topic,
- * or packet identifier 0 on QoS 1/2 (MQTT 3.1.1 §2.3.1 [MQTT-2.3.1-1]). Returns a reason or null.
- */
-export function malformedPublish(packet: { topic: string; qos: number; messageId?: number | undefined }): string | null {
-  const topicProblem = malformedString(packet.topic);
-  if (topicProblem) return `topic ${topicProblem}`;
-  if (packet.qos > 0 && packet.messageId === 0) return 'packet identifier 0 on QoS > 0';
-  return null;
+export function serverKeepAlive(client: object, packet: { protocolVersion?: number; keepalive?: number }, limitS: number): void {
+  if (packet.protocolVersion !== 5) return;
+  if (packet.keepalive && packet.keepalive <= limitS) return;
+  (client as { _serverKeepAlive?: number })._serverKeepAlive = limitS;
 }
 
 /** Upper bound on an MQTT 5 session's expiry: devices use clean sessions (PROTOCOL.md §3). */

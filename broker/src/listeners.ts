@@ -1,7 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
-import type { ConnectionRateLimiter } from './limits.ts';
 
 export interface TlsMaterial {
   keyPem: string;
@@ -22,12 +21,20 @@ export function secureContextOptions(material: TlsMaterial, crlPem: string): tls
   return { key: material.keyPem, cert: material.certPem, ca: material.caPem, crl: crlPem, minVersion: 'TLSv1.2' };
 }
 
+/**
+ * Admission on TCP accept (connection limits): a synchronous verdict, or a promise for checks that
+ * need Redis (fleet-wide limits, fleet-limits.ts). false closes the socket.
+ */
+export interface ConnectionGate {
+  admit(socket: net.Socket): boolean | Promise<boolean>;
+}
+
 export interface MtlsServerOptions {
   material: TlsMaterial;
   crlPem: string;
   handshakeTimeoutMs: number;
   maxConnections: number;
-  limiter: ConnectionRateLimiter;
+  gate: ConnectionGate;
   sockets: SocketSet;
   logger: Logger;
   onSecureSocket: (socket: tls.TLSSocket) => void;
@@ -36,7 +43,7 @@ export interface MtlsServerOptions {
 /**
  * The device listener. The chain is verified against the platform CA and the CRL during the
  * handshake (`rejectUnauthorized`), so an unknown or revoked certificate never reaches MQTT. The
- * per-IP rate limit runs on TCP accept, before any RSA work.
+ * connection limits run on TCP accept: a synchronous refusal comes before any RSA work.
  */
 export function createMtlsServer(options: MtlsServerOptions): tls.Server {
   const server = tls.createServer({
@@ -47,13 +54,14 @@ export function createMtlsServer(options: MtlsServerOptions): tls.Server {
   });
   server.maxConnections = options.maxConnections;
   server.on('connection', (socket: net.Socket) => {
-    const ip = socket.remoteAddress ?? 'unknown';
-    if (!options.limiter.tryAcquire(ip)) {
-      options.logger.warn({ remote: ip }, 'connection rate limit exceeded; closing');
+    const refuse = () => {
+      options.logger.warn({ remote: socket.remoteAddress }, 'connection limit exceeded; closing');
       socket.destroy();
-      return;
-    }
+    };
+    const verdict = options.gate.admit(socket);
+    if (verdict === false) return refuse();
     track(options.sockets, socket);
+    if (verdict !== true) verdict.then((ok) => ok || refuse(), refuse);
   });
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     // Dead peers that never send a FIN are found even with keepalive 0.

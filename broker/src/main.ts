@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { pino, type Logger } from 'pino';
+import { runPrimary, WORKER_READY } from './cluster.ts';
 import { type BrokerConfig, loadConfig } from './config.ts';
 import { createBrokerServer } from './server.ts';
 
@@ -22,33 +24,46 @@ try {
 }
 
 const logger = createLogger(config.log, config.instanceId);
-const server = createBrokerServer(config, logger);
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) {
-    logger.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
-  }
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  const force = setTimeout(() => {
-    logger.error('shutdown took longer than 10 s; exiting');
-    process.exit(1);
-  }, 10_000);
-  force.unref();
-  await server.stop();
-  logger.flush();
-  process.exit(0);
+// BROKER_PROCESSES > 1: this process only supervises the workers (cluster.ts), each of which runs
+// the code below with its own instance id.
+if (config.processes > 1 && cluster.isPrimary) {
+  runPrimary({ processes: config.processes, instanceId: config.instanceId, logger });
+} else {
+  await runBroker(config, logger);
 }
 
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+async function runBroker(config: BrokerConfig, logger: Logger): Promise<void> {
+  const server = createBrokerServer(config, logger);
 
-try {
-  await server.start();
-} catch (err) {
-  logger.fatal({ err }, 'broker failed to start');
-  logger.flush();
-  process.exit(1);
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    // A worker gets Ctrl-C from the terminal and SIGTERM from the primary: one shutdown, no escalation.
+    if (stopping && cluster.isWorker) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    await server.stop();
+    logger.flush();
+    process.exit(0);
+  }
+
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    await server.start();
+    if (cluster.isWorker) process.send?.(WORKER_READY);
+  } catch (err) {
+    logger.fatal({ err }, 'broker failed to start');
+    logger.flush();
+    process.exit(1);
+  }
 }

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
 import type tls from 'node:tls';
@@ -7,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { DeviceInboxBridge } from './bridge.ts';
 import type { BrokerConfig } from './config.ts';
+import { guardConnection } from './connection-guard.ts';
 import { CrlStore } from './crl.ts';
 import { conformanceHooks, type ListenerKind, platformHooks } from './hooks.ts';
 import { type KickListener, startKickListener } from './kick.ts';
@@ -20,10 +22,14 @@ import {
   stopAccepting,
   type TlsMaterial,
 } from './listeners.ts';
-import { baseAedesOptions, ConnectionRateLimiter } from './limits.ts';
+import { FleetConnectionGate } from './fleet-limits.ts';
+import { baseAedesOptions, ConnectionRateLimiter, maxPacketBytes } from './limits.ts';
 import { observeBroker } from './observe.ts';
 import { PlayerAccess } from './player-access.ts';
+import { markRedeliveries } from './redelivery.ts';
 import { SessionRegistry } from './sessions.ts';
+import { type AedesBackends, createAedesBackends } from './shared-state.ts';
+import { SessionOwnership, watchRemoteTakeovers } from './takeover.ts';
 
 export interface BrokerPorts {
   mtls: number;
@@ -50,6 +56,8 @@ interface Resources {
   access?: PlayerAccess;
   redis?: Redis;
   bridge?: DeviceInboxBridge;
+  backends?: AedesBackends;
+  gate?: FleetConnectionGate;
   brokers: Aedes[];
   kick?: KickListener;
   pruner?: NodeJS.Timeout;
@@ -68,6 +76,11 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
   const ports: BrokerPorts = { mtls: 0, internal: 0, conformance: null };
   const sessions = new SessionRegistry();
   let res: Resources | undefined;
+  // Every socket passes the MQTT rules (connection-guard.ts) before Aedes reads a byte of it.
+  const handle = (broker: Aedes, socket: net.Socket) => {
+    guardConnection(socket, { maxFrameBytes: maxPacketBytes(config.limits.maxPayloadBytes), logger });
+    broker.handle(socket);
+  };
 
   async function open(r: Resources): Promise<void> {
     const material: TlsMaterial = {
@@ -93,21 +106,32 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     await redis.connect();
     const bridge = (r.bridge = new DeviceInboxBridge(redis, config.instanceId));
 
+    const ownership = new SessionOwnership(redis, config.instanceId, logger);
+    const backends = (r.backends = createAedesBackends(config, logger));
+    let created: Aedes | undefined;
+    if (backends.mq) watchRemoteTakeovers(backends.mq, () => created, logger);
+
     const listenerKinds = new WeakMap<object, ListenerKind>();
-    const broker = await Aedes.createBroker({
+    const broker = (created = await Aedes.createBroker({
       ...baseAedesOptions(config.limits, config.instanceId),
+      ...backends.options,
       ...platformHooks({
         sessions,
         listenerOf: (conn) => (conn && typeof conn === 'object' ? listenerKinds.get(conn) : undefined),
         service: { username: config.internal.username, password: config.internal.password },
         bridge,
         maxPayloadBytes: config.limits.maxPayloadBytes,
+        serverKeepAliveS: config.limits.serverKeepAliveS,
         isRevokedInCrl: (serial) => crl.isRevoked(serial),
         checkAccess: (key, serial) => access.check(key, serial),
+        brokerId: config.instanceId,
+        claimSession: (client) => ownership.claim(client),
+        willSuperseded: (client) => ownership.superseded(client),
         logger,
       }),
-    });
+    }));
     r.brokers.push(broker);
+    markRedeliveries(broker);
     observeBroker(broker, sessions, logger);
 
     r.kick = await startKickListener(config.redis.url, { sessions, reloadCrl: () => crl.reload(), logger });
@@ -115,6 +139,19 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     const limiter = new ConnectionRateLimiter(config.limits.connectionsPerIpPerMinute);
     r.pruner = setInterval(() => limiter.prune(), 60_000);
     r.pruner.unref();
+    // One process alone enforces the limits in memory; shared state means several brokers, so the
+    // limits are counted for the whole fleet in Redis.
+    const gate =
+      config.sharedState === 'redis'
+        ? (r.gate = new FleetConnectionGate({
+            redis,
+            instanceId: config.instanceId,
+            perIpPerMinute: config.limits.connectionsPerIpPerMinute,
+            maxConnections: config.limits.maxConnections,
+            local: limiter,
+            logger,
+          }))
+        : { admit: (socket: net.Socket) => limiter.tryAcquire(socket.remoteAddress ?? 'unknown') };
 
     const mtlsSockets: SocketSet = new Set();
     mtlsServer = createMtlsServer({
@@ -122,12 +159,12 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
       crlPem: crl.crl.pem,
       handshakeTimeoutMs: config.mtls.handshakeTimeoutMs,
       maxConnections: config.limits.maxConnections,
-      limiter,
+      gate,
       sockets: mtlsSockets,
       logger,
       onSecureSocket: (socket) => {
         listenerKinds.set(socket, 'mtls');
-        broker.handle(socket);
+        handle(broker, socket);
       },
     });
     r.listeners.push({ server: mtlsServer, sockets: mtlsSockets });
@@ -136,7 +173,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     const internalSockets: SocketSet = new Set();
     const internalServer = createPlainServer(internalSockets, (socket) => {
       listenerKinds.set(socket, 'internal');
-      broker.handle(socket);
+      handle(broker, socket);
     });
     r.listeners.push({ server: internalServer, sockets: internalSockets });
     ports.internal = await listen(internalServer, config.internal.port, config.internal.host);
@@ -144,15 +181,16 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     if (config.conformance) ports.conformance = await openConformance(r, config.conformance);
 
     r.stopHeartbeat = startHeartbeat(redis, 'broker', config.instanceId);
-    logger.info({ ports, revoked: crl.crl.serials.size }, 'broker listening');
+    logger.info({ ports, revoked: crl.crl.serials.size, sharedState: config.sharedState }, 'broker listening');
   }
 
   /** PROTOCOL.md §1 conformance mode: its own Aedes instance, so anonymous clients never meet devices. */
   async function openConformance(r: Resources, where: { host: string; port: number }): Promise<number> {
-    const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks() });
+    const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks(logger, config.limits.serverKeepAliveS) });
     r.brokers.push(broker);
+    markRedeliveries(broker);
     const sockets: SocketSet = new Set();
-    const server = createPlainServer(sockets, (socket) => broker.handle(socket));
+    const server = createPlainServer(sockets, (socket) => handle(broker, socket));
     r.listeners.push({ server, sockets });
     const port = await listen(server, where.port, where.host);
     logger.warn({ host: where.host, port }, 'conformance listener open: anonymous, no platform ACL');
@@ -168,10 +206,18 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     const warn = (err: unknown) => logger.warn({ err }, 'error while stopping');
     await r.stopHeartbeat?.().catch(warn);
     const stopped = r.listeners.map(({ server }) => stopAccepting(server));
+    for (const broker of r.brokers as EventEmitter[]) {
+      // Aedes closes its emitter while the last sessions' bookkeeping may still publish through it
+      // (Redis state: "Connection is closed"); expected while stopping, so not an error.
+      broker.removeAllListeners('error');
+      broker.on('error', (err: unknown) => logger.warn({ err }, 'broker error while stopping'));
+    }
     await Promise.all(r.brokers.map(closeBroker));
     for (const { sockets } of r.listeners) endSockets(sockets);
     await Promise.all(stopped);
     await r.bridge?.drain();
+    await r.backends?.close().catch(warn);
+    await r.gate?.close();
     await r.kick?.close().catch(warn);
     clearInterval(r.pruner);
     r.crl?.close();

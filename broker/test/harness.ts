@@ -34,6 +34,8 @@ export interface Harness {
   deviceKey: { keyPem: string; publicKeyFile: string };
   /** Starts another broker over the same database / Redis / CRL (for limit tests). */
   startExtraBroker(env?: EnvOverrides): Promise<BrokerServer>;
+  /** The environment a broker of this world runs with (for brokers in child processes). */
+  brokerEnv(env?: EnvOverrides): EnvOverrides;
   /** Atomically replaces the CRL file (write + rename, as the api does). */
   writeCrl(revoked: RevokedEntry[]): Promise<void>;
   close(): Promise<void>;
@@ -62,27 +64,28 @@ export async function openHarness(env: EnvOverrides = {}): Promise<Harness> {
   await writeFile(publicKeyFile, deviceKeys.publicKey);
 
   const extras: BrokerServer[] = [];
+  const brokerEnv = (overrides: EnvOverrides): EnvOverrides => ({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    BROKER_INSTANCE_ID: `test-${randomUUID().slice(0, 8)}`,
+    BROKER_MTLS_HOST: '127.0.0.1',
+    BROKER_MTLS_PORT: '0',
+    BROKER_INTERNAL_PORT: '0',
+    BROKER_CERT_FILE: path.join(caDir, 'broker.pem'),
+    BROKER_KEY_FILE: path.join(caDir, 'broker-key.pem'),
+    CA_CERT_FILE: path.join(caDir, 'ca.pem'),
+    CRL_FILE: crlFile,
+    BROKER_CRL_POLL_MS: '200',
+    BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
+    BROKER_SERVICE_PASSWORD: SERVICE_PASSWORD,
+    DATABASE_URL: testDb.url,
+    REDIS_URL: redisDb.url,
+    BROKER_MAX_CONNECTIONS_PER_IP_PER_MINUTE: '10000',
+    ...env,
+    ...overrides,
+  });
   const start = async (overrides: EnvOverrides) => {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      BROKER_INSTANCE_ID: `test-${randomUUID().slice(0, 8)}`,
-      BROKER_MTLS_HOST: '127.0.0.1',
-      BROKER_MTLS_PORT: '0',
-      BROKER_INTERNAL_PORT: '0',
-      BROKER_CERT_FILE: path.join(caDir, 'broker.pem'),
-      BROKER_KEY_FILE: path.join(caDir, 'broker-key.pem'),
-      CA_CERT_FILE: path.join(caDir, 'ca.pem'),
-      CRL_FILE: crlFile,
-      BROKER_CRL_POLL_MS: '200',
-      BROKER_SERVICE_USERNAME: SERVICE_USERNAME,
-      BROKER_SERVICE_PASSWORD: SERVICE_PASSWORD,
-      DATABASE_URL: testDb.url,
-      REDIS_URL: redisDb.url,
-      BROKER_MAX_CONNECTIONS_PER_IP_PER_MINUTE: '10000',
-      ...env,
-      ...overrides,
-    });
+    const config = loadConfig(brokerEnv(overrides));
     const logger = pino({ level: config.log.level, base: { test: true } });
     const server = createBrokerServer(config, logger);
     await server.start();
@@ -101,6 +104,7 @@ export async function openHarness(env: EnvOverrides = {}): Promise<Harness> {
     redis,
     broker,
     deviceKey: { keyPem: deviceKeys.privateKey, publicKeyFile },
+    brokerEnv,
     async startExtraBroker(overrides = {}) {
       const server = await start(overrides);
       extras.push(server);

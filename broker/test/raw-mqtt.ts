@@ -21,7 +21,7 @@ export function mqttString(value: string | Buffer): Buffer {
   return Buffer.concat([length, bytes]);
 }
 
-function frame(firstByte: number, body: Buffer): Buffer {
+export function frame(firstByte: number, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from([firstByte]), remainingLength(body.length), body]);
 }
 

@@ -1,45 +1,49 @@
-import { loadSimConfig } from './config.ts';
-import { loadFleetState, provisionPlayer, saveFleetState } from './fleet.ts';
-import { DeviceHttp } from './http.ts';
-import { ownerSession } from './owner-session.ts';
-import { startPlayback } from './playback.ts';
-import { SimPlayer } from './player.ts';
+import { loadCliConfig } from './config.ts';
+import { runDemo } from './demo.ts';
+import { runFleet } from './fleet/run.ts';
+import { runInteractivePlayer } from './interactive.ts';
 
 /**
- * `tsx firmware-sim/src/cli.ts`: keeps SIM_PLAYERS simulated players online for the demo owner,
- * provisioning by code the ones it does not have credentials for yet, then playing the `all` channel.
+ * `npx tsx firmware-sim/src/cli.ts [player|fleet] [flags]`.
+ *   player  one device in this terminal: prints its registration code, then shows its panel
+ *   fleet   N devices through the API (`--count --owner --password --api --mqtt-host`), live totals
+ *   (none)  the dev command's demo players (configured by SIM_* environment variables)
  */
-const config = loadSimConfig();
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
-const http = new DeviceHttp(config.apiBaseUrl);
 
-const known = await loadFleetState(config.stateFile);
-if (known.length < config.players) {
-  const { register } = await ownerSession(config.apiBaseUrl, config.owner.email, config.owner.password);
-  while (known.length < config.players) {
-    const creds = await provisionPlayer(http, register, `Sim player ${known.length + 1}`, 500);
-    known.push(creds);
-    await saveFleetState(config.stateFile, known);
-    log(`provisioned player ${creds.playerKey}`);
-  }
+let config;
+try {
+  config = loadCliConfig(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
 }
 
-const players = known.slice(0, config.players).map((creds) => new SimPlayer(creds, { log, protocolVersion: config.protocolVersion }));
-const stops: (() => void)[] = [];
-for (const player of players) {
-  try {
-    await player.connect();
-    stops.push(startPlayback(player, { dwellMs: config.dwellMs, log, download: true }));
-  } catch (err) {
-    log(`player ${player.key} could not connect: ${(err as Error).message}`);
+let stop: () => Promise<void> = async () => undefined;
+try {
+  if (config.mode === 'demo') stop = await runDemo(config.demo, log);
+  else if (config.mode === 'player') stop = await runInteractivePlayer(config.player, (m) => process.stdout.write(`${m}\n`));
+  else {
+    const run = await runFleet(config.fleet);
+    stop = async () => {
+      run.stop();
+      await run.finished;
+    };
+    void run.finished.then(() => process.exit(0));
   }
+} catch (err) {
+  // A device that cannot reach its server says so and stops; no stack trace for an operator.
+  const cause = (err as { cause?: { code?: string } }).cause?.code;
+  process.stderr.write(`firmware-sim: ${(err as Error).message}${cause ? ` (${cause})` : ''}\n`);
+  process.exit(1);
 }
-log(`${stops.length}/${players.length} simulated players online`);
 
-async function shutdown() {
-  for (const stop of stops) stop();
-  await Promise.all(players.map((p) => p.disconnect().catch(() => undefined)));
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stop().catch((err: Error) => process.stderr.write(`${err.message}\n`));
   process.exit(0);
-}
+};
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());

@@ -1,5 +1,14 @@
-export { SimPlayer, type PlayerCredentials, type SimPlayerOptions } from './player.ts';
+export { Player, SimPlayer, FIRMWARE_TIMING, type PlayerCredentials, type PlayerOptions, type SimPlayerOptions, type PlayerMetric } from './player.ts';
+export { Playback, type PlaybackOptions } from './playback.ts';
 export { DeviceHttp } from './http.ts';
-export { provisionPlayer, loadFleetState, saveFleetState, type RegisterFn } from './fleet.ts';
-export { ownerSession } from './owner-session.ts';
-export { startPlayback, type PlaybackOptions } from './playback.ts';
+export { provisionByCode, provisionPlayer, type RegisterFn } from './provisioning.ts';
+export { ownerSession, type OwnerSession } from './owner-session.ts';
+export { PlayerStateDir, type StoredPlayer } from './state-store.ts';
+export { ReconnectBackoff, backoffWindow, RECONNECT_STEPS_MS } from './backoff.ts';
+export { createDeviceClock, UNSYNCED_TIMESTAMP, type DeviceClock } from './device-clock.ts';
+export { deviceArtworkUrl, deviceExtension } from './vault-path.ts';
+export { seededRandom } from './rng.ts';
+export { Screen } from './display/screen.ts';
+export { Fleet, fleetIp, type FleetOptions } from './fleet/runner.ts';
+export { runFleet } from './fleet/run.ts';
+export { FleetMetrics, progressBar, percentile } from './fleet/metrics.ts';

@@ -38,7 +38,10 @@ const count = z.coerce.number().int().positive();
 const schema = z.object({
   quick: z.boolean().default(false),
   players: z.string().regex(/^\d+(,\d+)*$/, 'a comma-separated list of fleet sizes').optional(),
-  contenders: z.string().regex(/^(ours|aedes|mosquitto)(,(ours|aedes|mosquitto))*$/).default('ours,aedes,mosquitto'),
+  contenders: z
+    .string()
+    .regex(/^(ours|ours-redis|ours-x2|aedes|mosquitto)(,(ours|ours-redis|ours-x2|aedes|mosquitto))*$/)
+    .default('ours,ours-redis,ours-x2,aedes,mosquitto'),
   processes: count.default(4),
   'connect-rate': count.optional(),
   'connect-window': count.default(32),
@@ -51,7 +54,7 @@ const schema = z.object({
   profile: z.string().optional(),
 });
 
-export const USAGE = `npm run bench:broker -w @makapix/bench -- [--quick] [--players 2000,10000] [--contenders ours,aedes,mosquitto]
+export const USAGE = `npm run bench:broker -w @makapix/bench -- [--quick] [--players 2000,10000] [--contenders ours,ours-redis,ours-x2,aedes,mosquitto]
   [--processes 4] [--connect-rate 500] [--connect-window 32] [--fanout-window 200] [--fanout-rate 1000]
   [--rr-rate 200] [--rr-seconds 20] [--settle-ms 5000] [--out bench/RESULTS.md] [--profile DIR]`;
 

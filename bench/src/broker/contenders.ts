@@ -1,23 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PACKET_OVERHEAD_BYTES } from '@makapix/broker/limits';
 import { getFreePort, waitForPort } from '@makapix/devstack/ports';
+import { heartbeatKey } from '@makapix/protocol';
+import { Redis } from 'ioredis';
 import type { ServiceConnectArgs } from './messages.ts';
 import { writeMosquittoFiles } from './mosquitto-conf.ts';
 import { type ChildHandle, spawnProgram, spawnRpc, spawnScript } from './processes.ts';
 import type { MemoryDetail } from './process-memory.ts';
 import type { BenchServices } from './services.ts';
+import { waitUntil } from './stats.ts';
 
-/** Our broker, Aedes alone on the same Node TLS settings (the stack's floor), and Mosquitto. */
-export type ContenderName = 'ours' | 'aedes' | 'mosquitto';
-export const CONTENDERS: readonly ContenderName[] = ['ours', 'aedes', 'mosquitto'];
+/**
+ * Our broker — one process with in-memory state (the default), one process with its state in Redis,
+ * and two cluster processes sharing state through Redis (BROKER_PROCESSES=2) — Aedes alone on the
+ * same Node TLS settings (the stack's floor), and Mosquitto.
+ */
+export type ContenderName = 'ours' | 'ours-redis' | 'ours-x2' | 'aedes' | 'mosquitto';
+export const CONTENDERS: readonly ContenderName[] = ['ours', 'ours-redis', 'ours-x2', 'aedes', 'mosquitto'];
+export const CONTENDER_LABELS: Record<ContenderName, string> = {
+  ours: 'Ours, 1 process',
+  'ours-redis': 'Ours, 1 process, Redis state',
+  'ours-x2': 'Ours, 2 processes',
+  aedes: 'Bare Aedes',
+  mosquitto: 'Mosquitto',
+};
+export const isOurs = (name: ContenderName) => name.startsWith('ours');
 export type { MemoryDetail };
 
 export interface Contender {
   name: ContenderName;
   /** The broker process (its RSS and CPU time are read from /proc). */
   pid: number;
+  /** Every broker process (the cluster primary and its workers); RSS and CPU are summed over them. */
+  pids(): Promise<number[]>;
   mtlsPort: number;
   service: ServiceConnectArgs;
   memoryDetail(afterGc: boolean): Promise<MemoryDetail | null>;
@@ -46,7 +63,7 @@ type Ports = { mtls: number; internal: number };
 /** A Node broker (ours or bare Aedes) in its own process, driven over RPC, and the Contender around it. */
 async function startNodeBroker(
   ctx: ContenderContext,
-  name: 'ours' | 'aedes',
+  name: 'ours' | 'ours-redis' | 'aedes',
   file: string,
   startArgs: (password: string) => unknown,
   startResponder: (service: ServiceConnectArgs) => Promise<ChildHandle>,
@@ -59,6 +76,7 @@ async function startNodeBroker(
   return {
     name,
     pid: broker.pid,
+    pids: async () => [broker.pid],
     mtlsPort: ports.mtls,
     service,
     memoryDetail: (afterGc) => broker.call<MemoryDetail>(afterGc ? 'gcMemory' : 'memory'),
@@ -70,17 +88,16 @@ async function startNodeBroker(
   };
 }
 
-/** Our broker with its production defaults; only listeners, files, secrets and services are set. */
-export function startOurs(ctx: ContenderContext): Promise<Contender> {
-  const { services } = ctx;
-  const env = (password: string) => ({
+/** Our broker's environment: production defaults; only listeners, files, secrets and services are set. */
+function ourEnv(services: BenchServices, password: string, ports: { mtls: number; internal: number } = { mtls: 0, internal: 0 }) {
+  return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     BROKER_INSTANCE_ID: `bench-${process.pid}`,
     BROKER_MTLS_HOST: '127.0.0.1',
-    BROKER_MTLS_PORT: '0',
+    BROKER_MTLS_PORT: String(ports.mtls),
     BROKER_INTERNAL_HOST: '127.0.0.1',
-    BROKER_INTERNAL_PORT: '0',
+    BROKER_INTERNAL_PORT: String(ports.internal),
     BROKER_CERT_FILE: services.ca.brokerCert,
     BROKER_KEY_FILE: services.ca.brokerKey,
     CA_CERT_FILE: services.ca.caCert,
@@ -89,8 +106,63 @@ export function startOurs(ctx: ContenderContext): Promise<Contender> {
     BROKER_SERVICE_PASSWORD: password,
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
+  };
+}
+
+/** Our broker in one process; `redis` keeps its Aedes state in Redis as a multi-broker fleet does. */
+export function startOurs(ctx: ContenderContext, state: 'memory' | 'redis' = 'memory'): Promise<Contender> {
+  const env = (password: string) => ({ ...ourEnv(ctx.services, password), BROKER_SHARED_STATE: state });
+  const name = state === 'memory' ? 'ours' : 'ours-redis';
+  return startNodeBroker(ctx, name, 'our-broker-process.ts', env, (service) => startApiResponder(ctx, service));
+}
+
+/**
+ * BROKER_PROCESSES=2: broker/src/main.ts exactly as deployed, a cluster primary and two workers
+ * sharing the listeners and their state through Redis. Ready once both workers beat (heartbeat keys).
+ */
+export async function startOursCluster(ctx: ContenderContext): Promise<Contender> {
+  await mkdir(ctx.dir, { recursive: true });
+  const password = secret();
+  const ports = { mtls: await getFreePort(), internal: await getFreePort() };
+  const instanceId = `bench-x2-${process.pid}`;
+  const broker = spawnScript('broker/src/main.ts', {
+    name: 'ours-x2-broker',
+    logFile: path.join(ctx.dir, 'broker.log'),
+    nodeArgs: profiling(ctx, 'ours-x2'),
+    env: { ...ourEnv(ctx.services, password, ports), BROKER_INSTANCE_ID: instanceId, BROKER_PROCESSES: '2' },
   });
-  return startNodeBroker(ctx, 'ours', 'our-broker-process.ts', env, (service) => startApiResponder(ctx, service));
+  const redis = new Redis(ctx.services.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await Promise.race([
+      waitUntil(async () => (await redis.keys(heartbeatKey('broker', `${instanceId}-w*`))).length >= 2, 120_000, 'two broker workers', 250),
+      broker.exited.then((code) => {
+        throw new Error(`broker exited (${code}) before its workers were up; see ${ctx.dir}/broker.log`);
+      }),
+    ]);
+  } catch (err) {
+    await broker.stop();
+    throw err;
+  } finally {
+    redis.disconnect();
+  }
+  const service = { url: `mqtt://127.0.0.1:${ports.internal}`, username: SERVICE_USERNAME, password };
+  return {
+    name: 'ours-x2',
+    pid: broker.pid,
+    pids: async () => [broker.pid, ...(await childPids(broker.pid))],
+    mtlsPort: ports.mtls,
+    service,
+    memoryDetail: async () => null,
+    startResponder: () => startApiResponder(ctx, service),
+    stop: () => broker.stop(),
+  };
+}
+
+/** The cluster workers: children of the primary (Linux /proc). */
+async function childPids(pid: number): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return text.split(/\s+/).filter(Boolean).map(Number);
 }
 
 /** The real api answers our broker's requests (device-inbox consumer + device-requests handlers). */
@@ -147,6 +219,8 @@ export function startBareAedes(ctx: ContenderContext): Promise<Contender> {
 
 export function startContender(name: ContenderName, ctx: ContenderContext): Promise<Contender> {
   if (name === 'ours') return startOurs(ctx);
+  if (name === 'ours-redis') return startOurs(ctx, 'redis');
+  if (name === 'ours-x2') return startOursCluster(ctx);
   if (name === 'aedes') return startBareAedes(ctx);
   return startMosquitto(ctx);
 }
@@ -177,6 +251,7 @@ export async function startMosquitto(ctx: ContenderContext): Promise<Contender> 
   return {
     name: 'mosquitto',
     pid: broker.pid,
+    pids: async () => [broker.pid],
     mtlsPort,
     service,
     memoryDetail: async () => null,

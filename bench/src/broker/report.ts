@@ -1,4 +1,4 @@
-import { CONTENDERS, type ContenderName } from './contenders.ts';
+import { CONTENDER_LABELS, CONTENDERS, type ContenderName, isOurs } from './contenders.ts';
 import type { RunResult } from './run-contender.ts';
 
 /** Markdown tables: one row per metric and fleet size, the contenders side by side with their ratios to Mosquitto. */
@@ -30,36 +30,48 @@ function find(results: RunResult[], contender: ContenderName, players: number): 
 
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
+/** The contenders of this run, in the fixed order; every table has one column (and one ratio) each. */
+function present(results: RunResult[]): ContenderName[] {
+  return CONTENDERS.filter((c) => results.some((r) => r.contender === c));
+}
+
 function rows(results: RunResult[], sizes: number[], metric: string, pick: Pick, format: Format): string[] {
+  const names = present(results);
   return sizes.map((n) => {
-    const [ours, aedes, mosq] = CONTENDERS.map((c) => {
+    const values = names.map((c) => {
       const r = find(results, c, n);
       return r ? pick(r) : Number.NaN;
-    }) as [number, number, number];
-    return `| ${metric} | ${n.toLocaleString('en-US')} | ${format(ours)} | ${format(aedes)} | ${format(mosq)} | ${ratio(ours, mosq)} | ${ratio(aedes, mosq)} |`;
+    });
+    const mosq = values[names.indexOf('mosquitto')] ?? Number.NaN;
+    const ratios = names.filter((c) => c !== 'mosquitto').map((_, i) => ratio(values[i]!, mosq));
+    return `| ${metric} | ${n.toLocaleString('en-US')} | ${values.map(format).join(' | ')} | ${ratios.join(' | ')} |`;
   });
 }
 
 /** A row of text cells (two figures per cell), without a ratio. */
 function textRows(results: RunResult[], sizes: number[], metric: string, cell: (r: RunResult) => string): string[] {
+  const names = present(results);
   return sizes.map((n) => {
-    const cells = CONTENDERS.map((c) => {
+    const cells = names.map((c) => {
       const r = find(results, c, n);
       return r ? cell(r) : 'n/a';
     });
-    return `| ${metric} | ${n.toLocaleString('en-US')} | ${cells.join(' | ')} | — | — |`;
+    return `| ${metric} | ${n.toLocaleString('en-US')} | ${cells.join(' | ')} | ${names.filter((c) => c !== 'mosquitto').map(() => '—').join(' | ')} |`;
   });
 }
 
-function table(title: string, body: string[]): string {
-  return [
-    `### ${title}`,
-    '',
-    '| Metric | Players | Ours | Bare Aedes | Mosquitto | Ours / Mosquitto | Bare Aedes / Mosquitto |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...body,
-    '',
-  ].join('\n');
+function tableFor(results: RunResult[]) {
+  const names = present(results);
+  const others = names.filter((c) => c !== 'mosquitto');
+  return (title: string, body: string[]): string =>
+    [
+      `### ${title}`,
+      '',
+      `| Metric | Players | ${names.map((c) => CONTENDER_LABELS[c]).join(' | ')} | ${others.map((c) => `${CONTENDER_LABELS[c]} / Mosquitto`).join(' | ')} |`,
+      `|---|---:|${names.map(() => '---:').join('|')}|${others.map(() => '---:').join('|')}|`,
+      ...body,
+      '',
+    ].join('\n');
 }
 
 export function metricTables(results: RunResult[]): string {
@@ -67,6 +79,7 @@ export function metricTables(results: RunResult[]): string {
   const m = (metric: string, pick: Pick, format: Format) => rows(results, sizes, metric, pick, format);
   const t = (metric: string, cell: (r: RunResult) => string) => textRows(results, sizes, metric, cell);
   const split = (s: { p50: number; p99: number }) => `${fixed(1)(s.p50)} / ${fixed(1)(s.p99)}`;
+  const table = tableFor(results);
   return [
     table('1. Idle mTLS connections', [
       ...m('Connected and subscribed', (r) => r.connect.ready, fixed(0)),
@@ -87,6 +100,8 @@ export function metricTables(results: RunResult[]): string {
       ...m('Paced: latency p50 (ms) ↓', (r) => r.fanoutPaced.latency.p50, fixed(1)),
       ...m('Paced: latency p99 (ms) ↓', (r) => r.fanoutPaced.latency.p99, fixed(1)),
       ...m('Broker CPU per message, burst (ms) ↓', (r) => r.fanoutBurst.brokerCpuMsPerMessage, fixed(3)),
+      ...m('Redis CPU per message, burst (ms) ↓', (r) => r.fanoutBurst.redisCpuMsPerMessage, fixed(3)),
+      ...m('Redis CPU per message, paced (ms) ↓', (r) => r.fanoutPaced.redisCpuMsPerMessage, fixed(3)),
     ]),
     table('3. Request → response (echo, steady rate)', [
       ...m('Requests sent', (r) => r.rr.sent, fixed(0)),
@@ -100,6 +115,7 @@ export function metricTables(results: RunResult[]): string {
       ...t('Handler → device p50 / p99 (ms)', (r) => split(r.rr.downlink)),
       ...m('Broker CPU per request (ms) ↓', (r) => r.rr.brokerCpuMsPerRequest, fixed(3)),
       ...m('Responder CPU per request (ms) ↓', (r) => r.rr.responderCpuMsPerRequest, fixed(3)),
+      ...m('Redis CPU per request (ms) ↓', (r) => r.rr.redisCpuMsPerRequest, fixed(3)),
     ]),
   ].join('\n');
 }
@@ -143,11 +159,14 @@ export function marginalMemory(results: RunResult[]): string {
 
 /** Our request round trip split into stages (see inbox-stages.ts). */
 export function requestStagesTable(results: RunResult[]): string {
-  const lines = ['| Players | device → broker | broker → inbox stream (XADD) | stream → api handler | handler → device | whole round trip |', '|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| Broker | Players | device → broker | broker → inbox stream (XADD) | stream → api handler | handler → device | whole round trip |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
   const cell = (s: { p50: number; p99: number }) => `${fixed(1)(s.p50)} / ${fixed(1)(s.p99)}`;
-  for (const r of results.filter((x) => x.contender === 'ours' && x.rr.stages)) {
+  for (const r of results.filter((x) => isOurs(x.contender) && x.rr.stages)) {
     const st = r.rr.stages!;
-    lines.push(`| ${r.players.toLocaleString('en-US')} | ${cell(st.deviceToBroker)} | ${cell(st.brokerToStream)} | ${cell(st.streamToHandler)} | ${cell(st.handlerToDevice)} | ${cell(r.rr.latency)} |`);
+    lines.push(`| ${CONTENDER_LABELS[r.contender]} | ${r.players.toLocaleString('en-US')} | ${cell(st.deviceToBroker)} | ${cell(st.brokerToStream)} | ${cell(st.streamToHandler)} | ${cell(st.handlerToDevice)} | ${cell(r.rr.latency)} |`);
   }
   return lines.length > 2 ? lines.join('\n') : 'Not measured.';
 }
@@ -209,13 +228,13 @@ const GOAL_NAMES = [
   "Connect rate not below Mosquitto's",
 ];
 
-/** The goals for ours, and the same figures for bare Aedes: what the fixed stack allows at best. */
+/** The goals for each of our brokers, and the same figures for bare Aedes: what the fixed stack allows at best. */
 export function goalTable(results: RunResult[]): string {
-  const ours = goalFigures(results, 'ours');
-  const aedes = goalFigures(results, 'aedes');
+  const names = present(results).filter((c) => c !== 'mosquitto');
+  const figures = names.map((c) => goalFigures(results, c));
   return [
-    '| Goal | Ours (worst case over the fleet sizes) | Result | Bare Aedes, same Node TLS | Result |',
-    '|---|---|---|---|---|',
-    ...GOAL_NAMES.map((goal, i) => `| ${goal} | ${ours[i]!.measured} | ${verdict(ours[i]!.ok)} | ${aedes[i]!.measured} | ${verdict(aedes[i]!.ok)} |`),
+    `| Goal (worst case over the fleet sizes) | ${names.map((c) => `${CONTENDER_LABELS[c]} | Result`).join(' | ')} |`,
+    `|---|${names.map(() => '---|---').join('|')}|`,
+    ...GOAL_NAMES.map((goal, i) => `| ${goal} | ${figures.map((f) => `${f[i]!.measured} | ${verdict(f[i]!.ok)}`).join(' | ')} |`),
   ].join('\n');
 }

@@ -35,7 +35,7 @@ export function machineInfo(command: string, startedAt: Date, loadStart: string)
 
 /** This benchmark's section of RESULTS.md: context, how the run was set up, the tables and the goals. */
 export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: RunResult[]): string {
-  return `## Broker: ours vs bare Aedes vs Mosquitto on the same mTLS fleet workload
+  return `## Broker: ours (1 and 2 processes) vs bare Aedes vs Mosquitto on the same mTLS fleet workload
 
 * Date: ${info.date} (run took ${info.durationMin.toFixed(1)} min)
 * Command: \`${info.command}\`
@@ -52,6 +52,15 @@ export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: 
   minute, 10,000 connections), real mTLS, a PostgreSQL access check on every CONNECT and every device
   publish appended to the Redis inbox stream. Requests are answered by a real api process
   (\`api/src/server.ts\`, device-inbox consumer + device-requests \`echo\` handler).
+* **Ours, 1 process, Redis state**: the same, with \`BROKER_SHARED_STATE=redis\` — Aedes' emitter
+  (mqemitter-redis: every publish goes through Redis pub/sub) and persistence (aedes-persistence-redis)
+  in Redis, as every broker of a multi-broker fleet runs; fleet-wide connection limits in Redis.
+* **Ours, 2 processes**: \`broker/src/main.ts\` with \`BROKER_PROCESSES=2\` exactly as deployed: a
+  node:cluster primary sharing both listeners round-robin with two workers, Redis state as above. RSS
+  and CPU are summed over the primary and both workers.
+* **Redis CPU per message / request**: redis-server's CPU time over the phase divided by the messages
+  delivered (requests sent); for the one-process default this is only the inbox stream and the api's
+  reads, for the Redis-state brokers it adds the emitter's pub/sub and the persistence.
 * **Bare Aedes** (the floor of the fixed stack): Aedes with its default options
   (bench/src/broker/bare-aedes-process.ts) on a Node \`tls.createServer\` with the same CA, certificate,
   CRL and TLS settings as ours, and nothing else of ours: no access check, ACL, limits, inbox or logs.
@@ -62,7 +71,7 @@ export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: 
   of \`pattern\` rules equivalent to PROTOCOL.md §4; a password-protected loopback listener for the
   service account. Requests are answered by a minimal Node client subscribed to
   \`makapix/player/+/request/+\` (raw broker + minimal handler).
-* **Same client code for both**: ${opts.processes} Node processes hold the fleet; each device is an
+* **Same client code for all**: ${opts.processes} Node processes hold the fleet; each device is an
   MQTT 3.1.1 client (\`p3a-{key}\`, keepalive 60, clean session, last will, TLS 1.2, its own certificate
   over one shared RSA-2048 key) that subscribes to \`command\`, \`response/#\` and \`view/ack\`. Devices
   connect from 200 loopback addresses (a real fleet comes from many IPs).

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Contender, type ContenderName, type MemoryDetail, startContender } from './contenders.ts';
+import { type Contender, type ContenderName, isOurs, type MemoryDetail, startContender } from './contenders.ts';
 import { DeviceFleet } from './device-fleet.ts';
 import { type RequestStages, requestStages } from './inbox-stages.ts';
 import type { ConnectResult, FanoutSendResult, RrResult } from './messages.ts';
@@ -32,6 +32,8 @@ export interface FanoutOutcome {
   perSec: number;
   latency: LatencySummary;
   brokerCpuMsPerMessage: number;
+  /** redis-server CPU per delivered message: the price of shared state (Redis pub/sub, persistence). */
+  redisCpuMsPerMessage: number;
 }
 
 export interface RrOutcome {
@@ -48,6 +50,7 @@ export interface RrOutcome {
   stages: RequestStages | null;
   brokerCpuMsPerRequest: number;
   responderCpuMsPerRequest: number;
+  redisCpuMsPerRequest: number;
 }
 
 export interface RunResult {
@@ -64,6 +67,17 @@ export interface RunResult {
 
 type Log = (line: string) => void;
 
+/** RSS and CPU time summed over every process of the broker (a cluster's primary and workers). */
+async function brokerRssKb(contender: Contender): Promise<number> {
+  const all = await Promise.all((await contender.pids()).map(readRssKb));
+  return all.reduce((a, b) => a + b, 0);
+}
+
+async function brokerCpuMs(contender: Contender): Promise<number> {
+  const all = await Promise.all((await contender.pids()).map(readCpuMs));
+  return all.reduce((a, b) => a + b, 0);
+}
+
 /** One contender at one fleet size: start it, run the three phases, stop everything. */
 export async function runContender(name: ContenderName, players: number, opts: BenchOptions, services: BenchServices, log: Log): Promise<RunResult> {
   const dir = path.join(services.runDir, `${name}-${players}`);
@@ -75,7 +89,7 @@ export async function runContender(name: ContenderName, players: number, opts: B
   let responder: ChildHandle | undefined;
   try {
     await sleep(2_000);
-    const rssBeforeKb = await readRssKb(contender.pid);
+    const rssBeforeKb = await brokerRssKb(contender);
     // The RSS is read before any forced GC; the V8 figures are a diagnostic, with and without one.
     const before = await contender.memoryDetail(false);
     const beforeGc = await contender.memoryDetail(true);
@@ -84,7 +98,7 @@ export async function runContender(name: ContenderName, players: number, opts: B
     const connect = await connectPhase(contender, fleet, players, opts);
     log(`${tag} ${connect.ready}/${players} ready at ${connect.perSec.toFixed(0)}/s, p99 ${connect.readyMs.p99.toFixed(0)} ms${connect.failed ? `, ${connect.failed} failed: ${connect.errors.join(' | ')}` : ''}`);
     await sleep(opts.settleMs);
-    const rssAfterKb = await readRssKb(contender.pid);
+    const rssAfterKb = await brokerRssKb(contender);
     const after = await contender.memoryDetail(false);
     const afterGc = await contender.memoryDetail(true);
     const memory: MemoryOutcome = {
@@ -105,7 +119,7 @@ export async function runContender(name: ContenderName, players: number, opts: B
 
     responder = await contender.startResponder();
     await warmUp(fleet, log, tag);
-    const rr = await requestPhase(contender, responder, fleet, opts, services.redisUrl);
+    const rr = await requestPhase(contender, responder, fleet, opts, services);
     log(`${tag} request→response ${rr.ok}/${rr.sent} ok at ${rr.perSec.toFixed(0)}/s, p50 ${rr.latency.p50.toFixed(1)} / p99 ${rr.latency.p99.toFixed(1)} ms${rr.lost ? `, ${rr.lost} lost` : ''}`);
 
     const { dropped } = await fleet.status();
@@ -119,13 +133,13 @@ export async function runContender(name: ContenderName, players: number, opts: B
 }
 
 async function connectPhase(contender: Contender, fleet: DeviceFleet, players: number, opts: BenchOptions): Promise<ConnectOutcome> {
-  const cpuBefore = await readCpuMs(contender.pid);
+  const cpuBefore = await brokerCpuMs(contender);
   // Bounded even for a broker far slower than the target rate: at least 20 connects/s, plus 2 min.
   const results: ConnectResult[] = await fleet.connect(
     { port: contender.mtlsPort, ratePerSec: opts.connectRate, maxInFlight: opts.connectWindow, timeoutMs: 30_000 },
     (players / 20 + 120) * 1000,
   );
-  const cpuAfter = await readCpuMs(contender.pid);
+  const cpuAfter = await brokerCpuMs(contender);
   const ready = results.reduce((s, r) => s + r.ready, 0);
   const starts = results.filter((r) => r.firstStartAt > 0).map((r) => r.firstStartAt);
   const ends = results.map((r) => r.lastReadyAt);
@@ -149,7 +163,8 @@ async function fanoutPhase(
   ratePerSec: number,
   maxInFlight: number,
 ): Promise<FanoutOutcome> {
-  const cpuBefore = await readCpuMs(contender.pid);
+  const cpuBefore = await brokerCpuMs(contender);
+  const redisBefore = await readCpuMs(services.redisPid);
   const expectedS = ratePerSec > 0 ? count / ratePerSec : 10;
   const send = await publisher.call<FanoutSendResult>(
     'fanout',
@@ -157,7 +172,8 @@ async function fanoutPhase(
     (expectedS * 2 + 60) * 1000,
   );
   await waitUntil(async () => (await fleet.fanoutReceived()) >= count, 30_000, 'fan-out delivery', 250).catch(() => undefined);
-  const cpuAfter = await readCpuMs(contender.pid);
+  const cpuAfter = await brokerCpuMs(contender);
+  const redisAfter = await readCpuMs(services.redisPid);
   const collected = await fleet.collectFanout();
   const received = collected.reduce((s, c) => s + c.received, 0);
   const lastAt = Math.max(...collected.map((c) => c.lastAt));
@@ -168,6 +184,7 @@ async function fanoutPhase(
     perSec: received > 0 ? received / ((lastAt - send.startedAt) / 1000) : 0,
     latency: summarize(collected.flatMap((c) => c.latencies)),
     brokerCpuMsPerMessage: received > 0 ? (cpuAfter - cpuBefore) / received : Number.NaN,
+    redisCpuMsPerMessage: received > 0 ? (redisAfter - redisBefore) / received : Number.NaN,
   };
 }
 
@@ -182,12 +199,12 @@ async function warmUp(fleet: DeviceFleet, log: Log, tag: string): Promise<void> 
   }
 }
 
-async function requestPhase(contender: Contender, responder: ChildHandle, fleet: DeviceFleet, opts: BenchOptions, redisUrl: string): Promise<RrOutcome> {
-  const cpu = async () => [await readCpuMs(contender.pid), await readCpuMs(responder.pid)] as const;
-  const [brokerBefore, responderBefore] = await cpu();
+async function requestPhase(contender: Contender, responder: ChildHandle, fleet: DeviceFleet, opts: BenchOptions, services: BenchServices): Promise<RrOutcome> {
+  const cpu = async () => [await brokerCpuMs(contender), await readCpuMs(responder.pid), await readCpuMs(services.redisPid)] as const;
+  const [brokerBefore, responderBefore, redisBefore] = await cpu();
   const durationMs = opts.rrSeconds * 1000;
   const results: RrResult[] = await fleet.requestResponse({ ratePerSec: opts.rrRate, durationMs, offset: 0, timeoutMs: 10_000 }, durationMs + 60_000);
-  const [brokerAfter, responderAfter] = await cpu();
+  const [brokerAfter, responderAfter, redisAfter] = await cpu();
   const ok = results.reduce((s, r) => s + r.ok, 0);
   const failures: Record<string, number> = {};
   for (const r of results) for (const [code, n] of Object.entries(r.failures)) failures[code] = (failures[code] ?? 0) + n;
@@ -204,8 +221,9 @@ async function requestPhase(contender: Contender, responder: ChildHandle, fleet:
     latency: summarize(results.flatMap((r) => r.latencies)),
     uplink: summarize(timings.filter((t) => Number.isFinite(t[2])).map((t) => t[2] - t[1])),
     downlink: summarize(timings.filter((t) => Number.isFinite(t[2])).map((t) => t[3] - t[2])),
-    stages: contender.name === 'ours' ? await requestStages(redisUrl, timings) : null,
+    stages: isOurs(contender.name) ? await requestStages(services.redisUrl, timings) : null,
     brokerCpuMsPerRequest: (brokerAfter - brokerBefore) / sent,
     responderCpuMsPerRequest: (responderAfter - responderBefore) / sent,
+    redisCpuMsPerRequest: (redisAfter - redisBefore) / sent,
   };
 }

@@ -23,6 +23,8 @@ export interface BenchServices {
   ca: DevCaFiles;
   databaseUrl: string;
   redisUrl: string;
+  /** redis-server's pid: its CPU time per message is the price of shared broker state. */
+  redisPid: number;
   fleet: Fleet;
   /** JSON file with the fleet (read by every client process). */
   fleetFile: string;
@@ -65,7 +67,7 @@ export async function startServices(playerCount: number, log: (line: string) => 
     const fleetFile = path.join(runDir, 'fleet.json');
     await writeFile(fleetFile, JSON.stringify(fleet));
     log(`inserted 1 owner + ${playerCount} players`);
-    return { runDir, ca: ca.files, databaseUrl: database.url, redisUrl: redis.url, fleet, fleetFile, stop };
+    return { runDir, ca: ca.files, databaseUrl: database.url, redisUrl: redis.url, redisPid: redis.pid, fleet, fleetFile, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -14,6 +14,8 @@ export interface RedisOptions {
 
 export interface RunningRedis {
   url: string;
+  /** The redis-server process (benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startRedis(opts: RedisOptions): Promise<RunningRedis> {
 
   return {
     url,
+    pid: child.pid ?? -1,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

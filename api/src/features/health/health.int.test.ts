@@ -22,7 +22,7 @@ describe('GET /api/health', () => {
     expect(body.status).toBe('ok');
     expect(body.components.db.status).toBe('up');
     expect(body.components.redis.status).toBe('up');
-    expect(body.components.worker).toEqual({ status: 'absent', instances: 0, lastSeenAt: null });
+    expect(body.components.worker).toEqual({ status: 'absent', instances: 0, lastSeenAt: null, members: [] });
     expect(body.components.broker.status).toBe('absent');
   });
 
@@ -33,7 +33,12 @@ describe('GET /api/health', () => {
     await redis.set(heartbeatSeenKey('worker'), at);
     let res = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().components.worker).toEqual({ status: 'up', instances: 1, lastSeenAt: at });
+    expect(res.json().components.worker).toEqual({
+      status: 'up',
+      instances: 1,
+      lastSeenAt: at,
+      members: [{ instanceId: 'w1', pid: 1, startedAt: at, lastSeenAt: at }],
+    });
 
     await redis.del(heartbeatKey('worker', 'w1'));
     res = await t.app.inject({ method: 'GET', url: '/api/health' });

@@ -6,7 +6,9 @@ export type ComponentStatus =
   | { status: 'up'; latencyMs: number }
   | { status: 'down'; error: string }
   | { status: 'absent' };
-export type ProcessStatus = { status: 'up' | 'down' | 'absent'; instances: number; lastSeenAt: string | null };
+/** One live process of a component (its heartbeat), so several brokers or workers are told apart. */
+export type ProcessMember = { instanceId: string; pid: number; startedAt: string; lastSeenAt: string };
+export type ProcessStatus = { status: 'up' | 'down' | 'absent'; instances: number; lastSeenAt: string | null; members: ProcessMember[] };
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -43,15 +45,18 @@ async function processStatus(redis: Redis, component: HeartbeatComponent): Promi
     .map((raw) => (raw ? heartbeatSchema.safeParse(JSON.parse(raw)) : null))
     .flatMap((p) => (p?.success ? [p.data] : []));
   const lastSeenAt = beats.map((b) => b.at).sort().at(-1) ?? (await redis.get(heartbeatSeenKey(component)));
-  if (beats.length > 0) return { status: 'up', instances: beats.length, lastSeenAt: lastSeenAt ?? null };
-  return { status: lastSeenAt ? 'down' : 'absent', instances: 0, lastSeenAt: lastSeenAt ?? null };
+  const members = beats
+    .map((b) => ({ instanceId: b.instanceId, pid: b.pid, startedAt: b.startedAt, lastSeenAt: b.at }))
+    .sort((x, y) => x.instanceId.localeCompare(y.instanceId));
+  if (beats.length > 0) return { status: 'up', instances: beats.length, lastSeenAt: lastSeenAt ?? null, members };
+  return { status: lastSeenAt ? 'down' : 'absent', instances: 0, lastSeenAt: lastSeenAt ?? null, members };
 }
 
 export async function checkHealth(deps: { pg: pg.Pool; redis: Redis }): Promise<HealthReport> {
   const [db, redis] = await Promise.all([probe(() => deps.pg.query('SELECT 1')), probe(() => deps.redis.ping())]);
   const processes = Object.fromEntries(
     await Promise.all(
-      heartbeatComponents.map(async (c) => [c, redis.status === 'up' ? await processStatus(deps.redis, c) : { status: 'down', instances: 0, lastSeenAt: null }] as const),
+      heartbeatComponents.map(async (c) => [c, redis.status === 'up' ? await processStatus(deps.redis, c) : { status: 'down', instances: 0, lastSeenAt: null, members: [] }] as const),
     ),
   ) as Record<HeartbeatComponent, ProcessStatus>;
   const anyDown = [db, redis, ...Object.values(processes)].some((c) => c.status === 'down');

@@ -22,4 +22,11 @@ describe('dev command config', () => {
       /DATABASE_URL[\s\S]*REDIS_URL[\s\S]*SMTP_URL/,
     );
   });
+
+  it('runs one broker process unless MAKAPIX_BROKER_PROCESSES says otherwise', () => {
+    expect(loadDevConfig({}).brokerProcesses).toBe('1');
+    expect(loadDevConfig({ MAKAPIX_BROKER_PROCESSES: '2' }).brokerProcesses).toBe('2');
+    expect(loadDevConfig({ MAKAPIX_BROKER_PROCESSES: 'auto' }).brokerProcesses).toBe('auto');
+    expect(() => loadDevConfig({ MAKAPIX_BROKER_PROCESSES: 'many' })).toThrow(/MAKAPIX_BROKER_PROCESSES/);
+  });
 });

@@ -22,6 +22,8 @@ const envSchema = z.object({
   MAKAPIX_MQTTS_PORT: port.default(8883),
   MAKAPIX_MQTT_INTERNAL_PORT: port.default(1883),
   MAKAPIX_BROKER_SANS: z.string().default(''),
+  // BROKER_PROCESSES for the dev broker: 2 runs two Aedes processes sharing sessions through Redis.
+  MAKAPIX_BROKER_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(16)]).default(1),
   MAKAPIX_SIM_PLAYERS: z.coerce.number().int().min(0).max(50).default(3),
   MAKAPIX_SEED_ARTWORKS: z.coerce.number().int().min(1).max(500).default(55),
   // SPEC.md §7: the same variables the services read point the dev command at external services;
@@ -54,6 +56,7 @@ export function loadDevConfig(env: Record<string, string | undefined> = process.
       mqttInternal: e.MAKAPIX_MQTT_INTERNAL_PORT,
     },
     external: { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, smtpUrl: e.SMTP_URL },
+    brokerProcesses: String(e.MAKAPIX_BROKER_PROCESSES),
     brokerSans: e.MAKAPIX_BROKER_SANS.split(',').map((s) => s.trim()).filter(Boolean),
     simPlayers: e.MAKAPIX_SIM_PLAYERS,
     seedArtworks: e.MAKAPIX_SEED_ARTWORKS,

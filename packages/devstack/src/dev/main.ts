@@ -74,7 +74,7 @@ try {
   });
   const started: string[] = [];
   const specs: ProcessSpec[] = [
-    tsx('broker', 'broker/src/main.ts'),
+    tsx('broker', 'broker/src/main.ts', { BROKER_PROCESSES: config.brokerProcesses }),
     tsx('api', 'api/src/server.ts'),
     tsx('worker', 'worker/src/main.ts'),
     { name: 'web', entry: 'web/package.json', command: 'npm', args: ['run', 'dev', '-w', 'web', '--', '-p', String(config.ports.web)], env },

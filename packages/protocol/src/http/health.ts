@@ -10,7 +10,16 @@ export const probeSchema = z.union([
 ]);
 export type Probe = z.infer<typeof probeSchema>;
 
-export const processSchema = z.object({ status: z.enum(['up', 'down', 'absent']), instances: z.number().int(), lastSeenAt: z.string().nullable() });
+export const healthMemberSchema = z.object({ instanceId: z.string(), pid: z.number().int(), startedAt: z.string(), lastSeenAt: z.string() });
+export type HealthMember = z.infer<typeof healthMemberSchema>;
+
+export const processSchema = z.object({
+  status: z.enum(['up', 'down', 'absent']),
+  instances: z.number().int(),
+  lastSeenAt: z.string().nullable(),
+  // Each live process (e.g. every broker process of every machine), by instance id.
+  members: z.array(healthMemberSchema),
+});
 export type Process = z.infer<typeof processSchema>;
 
 export const healthSchema = z.object({
