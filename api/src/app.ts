@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { deviceHttpRoutes } from './features/device-http/routes.ts';
@@ -30,6 +30,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { deviceAuthPlugin } from './plugins/device-auth.ts';
 import { responseSerializerCompiler } from './plugins/response-serializer.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/error-envelope.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { liveStreamsPlugin } from './plugins/live-streams.ts';
 import { mqttPlugin } from './plugins/mqtt.ts';
@@ -38,6 +39,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { redisPlugin } from './plugins/redis.ts';
 import { sqidsPlugin } from './plugins/sqids.ts';
+import { storableValidatorCompiler } from './plugins/validation.ts';
 
 export function redactTokens(url: string): string {
   return url.replace(/([?&](?:access_token|token)=)[^&]*/g, '$1[redacted]');
@@ -57,9 +59,12 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
     trustProxy: config.http.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // Issue 11 §2: the router's and Node's own refusals leave in the one envelope too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(storableValidatorCompiler);
   // Fast in production; outside it every response is also checked against the zod path (response-serializer.ts).
   app.setSerializerCompiler(responseSerializerCompiler({ verify: config.env !== 'production' }));
   await app.register(errorHandlerPlugin);

@@ -25,6 +25,9 @@ export const RATE_LIMITS = {
   upload: { points: 64, duration: 3600 },
   playerProvision: { points: 10, duration: 3600 },
   playerCredentials: { points: 30, duration: 60 },
+  // PROTOCOL.md §2.5: token rotation with no credentials but the player key (the firmware's bootstrap).
+  playerTokenBootstrapIp: { points: 30, duration: 3600 },
+  playerTokenBootstrapPlayer: { points: 10, duration: 3600 },
   deviceRead: { points: 60, duration: 60 },
   deviceReaction: { points: 30, duration: 60 },
   deviceEcho: { points: 10, duration: 60 },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText } from './text.ts';
 
 // PROTOCOL.md §5 "Artwork object" and "Playlist object": what the device receives for a post.
 export const NATIVE_FORMATS = ['png', 'gif', 'webp', 'bmp'] as const;
@@ -24,7 +25,7 @@ const isoTimestamp = z.iso.datetime({ offset: true });
 const postId = z.int().positive();
 
 /** `storage_shard` as the seed lays it out (PROTOCOL.md §8): `h1/h2/h3`, two lower-case hex chars each. */
-export const storageShardSchema = z.string().regex(/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{2}$/);
+export const storageShardSchema = opaqueText().regex(/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{2}$/);
 
 export const artworkObjectSchema = z.object({
   post_id: postId,

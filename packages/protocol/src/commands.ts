@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from './text.ts';
 import { NATIVE_FORMATS, storageShardSchema } from './artwork-object.ts';
 import type { Capabilities, CapabilityFeature } from './device-events.ts';
 import { devicePlaysetChannelSchema, PLAYSET_MAX_CHANNELS } from './playsets.ts';
@@ -41,7 +42,7 @@ const emptyPayload = z.object({});
 
 export const showArtworkPayloadSchema = z.object({
   post_id: z.int().positive(),
-  title: z.string().refine((t) => utf8ByteLength(t) <= SHOW_ARTWORK_TITLE_MAX_BYTES, {
+  title: text().refine((t) => utf8ByteLength(t) <= SHOW_ARTWORK_TITLE_MAX_BYTES, {
     error: `title must be at most ${SHOW_ARTWORK_TITLE_MAX_BYTES} UTF-8 bytes`,
   }),
   storage_key: z.uuid(),
@@ -56,14 +57,14 @@ export const playChannelPayloadSchema = z.discriminatedUnion('channel_name', [
   z.object({ channel_name: z.literal(['all', 'promoted']) }),
   z.object({
     channel_name: z.literal(['by_user', 'reactions']),
-    user_sqid: z.string().min(1),
-    user_handle: z.string().min(1),
+    user_sqid: opaqueText({ min: 1 }),
+    user_handle: text({ min: 1 }),
   }),
-  z.object({ channel_name: z.literal('hashtag'), hashtag: z.string().min(1) }),
+  z.object({ channel_name: z.literal('hashtag'), hashtag: text({ min: 1 }) }),
 ]);
 
 export const executePlaysetPayloadSchema = z.object({
-  name: z.string().min(1).optional(),
+  name: text({ min: 1 }).optional(),
   channels: z.array(devicePlaysetChannelSchema).min(1).max(PLAYSET_MAX_CHANNELS),
 });
 
@@ -76,7 +77,7 @@ export const commandPayloadSchemas = {
   set_paused: z.object({ paused: z.boolean() }),
   set_brightness: z.object({ value: z.int() }),
   set_rotation: z.object({ value: z.int() }),
-  set_mirror: z.object({ value: z.string().min(1) }),
+  set_mirror: z.object({ value: text({ min: 1 }) }),
 } as const;
 export type CommandPayload<T extends CommandType> = z.infer<(typeof commandPayloadSchemas)[T]>;
 export type CommandPayloadInput<T extends CommandType> = z.input<(typeof commandPayloadSchemas)[T]>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 // PROTOCOL.md §5 "Criteria": which operators each field accepts. Fields are AND-ed together.
 export const NUMERIC_CRITERIA_FIELDS = ['width', 'height', 'file_bytes', 'frame_count'] as const;
@@ -101,9 +102,9 @@ function criterionProblem(field: CriteriaField, op: CriteriaOp, value: unknown):
 const criterionValueSchema = z.union([
   z.number(),
   z.boolean(),
-  z.string(),
+  text(),
   z.array(z.number()),
-  z.array(z.string()),
+  z.array(text()),
   z.null(),
 ]);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from './text.ts';
 import type { PlayerKey } from './identity.ts';
 
 // Device → server events (PROTOCOL.md §3, §4, §7). Parsing is lenient where firmwares differ: extra
@@ -11,30 +12,30 @@ import type { PlayerKey } from './identity.ts';
  * (p3a extra). `current_post_id` ≤ 0 or absent means "nothing shown" and becomes null.
  */
 export const statusSchema = z.object({
-  player_key: z.string().optional(),
+  player_key: opaqueText().optional(),
   status: z.enum(['online', 'offline']),
   current_post_id: z
     .int()
     .nullish()
     .transform((id) => (id !== undefined && id !== null && id > 0 ? id : null)),
-  firmware_version: z.string().max(64).optional(),
-  timestamp: z.string().max(64).optional(),
+  firmware_version: text({ max: 64 }).optional(),
+  timestamp: text({ max: 64 }).optional(),
   live_mode: z.boolean().optional(),
 });
 export type StatusEvent = z.infer<typeof statusSchema>;
 export type StatusEventInput = z.input<typeof statusSchema>;
 
 /** PROTOCOL.md §3: the last will, exactly as the firmware registers it (QoS 1, not retained). */
-export const lastWillSchema = z.object({ player_key: z.string(), status: z.literal('offline') });
+export const lastWillSchema = z.object({ player_key: opaqueText(), status: z.literal('offline') });
 export function lastWillPayload(key: PlayerKey): string {
   return JSON.stringify({ player_key: key, status: 'offline' });
 }
 
 /** `…/command/ack`. `command_id` is not forced to be a UUID: other players echo what they got. */
 export const commandAckSchema = z.object({
-  command_id: z.string().min(1),
+  command_id: opaqueText({ min: 1 }),
   status: z.enum(['ok', 'error', 'unsupported']),
-  error: z.string().nullish().transform((e) => e ?? null),
+  error: text().nullish().transform((e) => e ?? null),
 });
 export type CommandAck = z.infer<typeof commandAckSchema>;
 
@@ -50,13 +51,13 @@ export const PLAY_ORDERS = [0, 1, 2] as const;
 export const viewEventSchema = z.object({
   post_id: z.int().positive(),
   timestamp: z.iso.datetime({ offset: true }),
-  timezone: z.string().max(64).optional(),
+  timezone: text({ max: 64 }).optional(),
   intent: z.enum(['artwork', 'channel']),
   play_order: z.literal(PLAY_ORDERS).optional(),
-  channel: z.string().max(64).optional(),
-  player_key: z.string(),
-  channel_user_sqid: z.string().max(64).nullish(),
-  channel_hashtag: z.string().max(128).nullish(),
+  channel: text({ max: 64 }).optional(),
+  player_key: opaqueText(),
+  channel_user_sqid: text({ max: 64 }).nullish(),
+  channel_hashtag: text({ max: 128 }).nullish(),
   request_ack: z.boolean().default(false),
 });
 export type ViewEvent = z.infer<typeof viewEventSchema>;
@@ -79,14 +80,14 @@ export const VIEW_ACK_ERROR_CODES = [
 export const viewAckSchema = z.object({
   success: z.boolean(),
   deduplicated: z.boolean().optional(),
-  error: z.string().optional(),
+  error: text().optional(),
   error_code: z.enum(VIEW_ACK_ERROR_CODES).optional(),
 });
 export type ViewAck = z.infer<typeof viewAckSchema>;
 
 /** `…/capabilities` (retained). Each feature is optional; unknown features are dropped. */
 export const capabilitiesSchema = z.object({
-  firmware_version: z.string().max(64).optional(),
+  firmware_version: text({ max: 64 }).optional(),
   features: z
     .object({
       pause: z.object({}).optional(),
@@ -95,7 +96,7 @@ export const capabilitiesSchema = z.object({
         .refine((b) => b.min <= b.max, { error: 'brightness.min must not exceed brightness.max' })
         .optional(),
       rotation: z.object({ values: z.array(z.int()).min(1) }).optional(),
-      mirror: z.object({ values: z.array(z.string().min(1)).min(1) }).optional(),
+      mirror: z.object({ values: z.array(text({ min: 1 })).min(1) }).optional(),
     })
     .default({}),
 });
@@ -107,7 +108,7 @@ export const stateSchema = z.object({
   is_paused: z.boolean().optional(),
   brightness: z.int().optional(),
   rotation: z.int().optional(),
-  mirror: z.string().optional(),
+  mirror: text().optional(),
 });
 export type PlayerState = z.infer<typeof stateSchema>;
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { opaqueText } from './text.ts';
 
 // PROTOCOL.md §1: a player is identified by its `player_key`, a lower-case UUID v4 that is also the
 // CN of its client certificate and the `{key}` level of every topic it may touch.
 export const PLAYER_KEY_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-export const playerKeySchema = z
-  .string()
+export const playerKeySchema = opaqueText()
   .regex(PLAYER_KEY_RE, { error: 'player_key must be a lower-case UUID v4' });
 export type PlayerKey = z.infer<typeof playerKeySchema>;
 

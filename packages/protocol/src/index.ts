@@ -16,3 +16,4 @@ export * from './heartbeat.ts';
 export * from './broker-bridge.ts';
 export * from './player-events.ts';
 export * from './incoming-uploads.ts';
+export * from './text.ts';

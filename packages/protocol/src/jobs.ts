@@ -53,12 +53,14 @@ export const processArtworkJobSchema = z.object({ postId: id });
 /** The most notifications one digest lists; the inbox has the rest. */
 export const DIGEST_MAX_NOTIFICATIONS = 1000;
 
-export const EMAIL_TEMPLATES = ['verify-email', 'reset-password', 'notification-digest'] as const;
+export const EMAIL_TEMPLATES = ['verify-email', 'reset-password', 'sign-up-attempt', 'notification-digest'] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
 export const sendEmailJobSchema = z.discriminatedUnion('template', [
   z.object({ template: z.literal('verify-email'), to: z.email(), userId: id, verifyUrl: z.url() }),
   z.object({ template: z.literal('reset-password'), to: z.email(), userId: id, resetUrl: z.url() }),
+  // Issue 11 §4: someone signed up with an address that has an account; its owner is told instead.
+  z.object({ template: z.literal('sign-up-attempt'), to: z.email(), userId: id, resetUrl: z.url() }),
   z.object({
     template: z.literal('notification-digest'),
     to: z.email(),
@@ -112,6 +114,7 @@ export const jobIds = {
   processArtwork: (postId: number, storageKey: string) => `process-artwork-${postId}-${idPart(storageKey)}`,
   verifyEmail: (userId: number, tokenId: string | number) => `verify-email-${userId}-${idPart(tokenId)}`,
   resetPassword: (userId: number, tokenId: string | number) => `reset-password-${userId}-${idPart(tokenId)}`,
+  signUpAttempt: (userId: number, tokenId: string | number) => `sign-up-attempt-${userId}-${idPart(tokenId)}`,
   /** One digest per member per UTC day (`YYYY-MM-DD`): a second run the same day is a no-op. */
   notificationDigest: (userId: number, utcDate: string) => `notification-digest-${userId}-${idPart(utcDate)}`,
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 // SPEC.md §5: a playset is 1–64 weighted channels plus an exposure mode and a pick mode.
 export const EXPOSURE_MODES = ['equal', 'manual', 'proportional'] as const;
@@ -21,14 +22,14 @@ export const DEVICE_PLAYSET_CHANNEL_TYPES = ['named', 'user', 'reactions', 'hash
 export type DevicePlaysetChannelType = (typeof DEVICE_PLAYSET_CHANNEL_TYPES)[number];
 
 const weightSchema = z.int().min(0).max(PLAYSET_WEIGHT_MAX);
-export const playsetNameSchema = z.string().trim().min(1).max(PLAYSET_NAME_MAX_LENGTH);
+export const playsetNameSchema = text({ trim: true, min: 1, max: PLAYSET_NAME_MAX_LENGTH });
 
 /** A channel as it travels to devices (snake_case; every field but `type` optional, as the firmware reads it). */
 export const devicePlaysetChannelSchema = z.object({
   type: z.enum(DEVICE_PLAYSET_CHANNEL_TYPES),
-  name: z.string().min(1).max(64).optional(),
-  identifier: z.string().min(1).max(64).optional(),
-  display_name: z.string().min(1).max(128).optional(),
+  name: text({ min: 1, max: 64 }).optional(),
+  identifier: text({ min: 1, max: 64 }).optional(),
+  display_name: text({ min: 1, max: 128 }).optional(),
   weight: weightSchema.optional(),
   offset: z.int().min(0).optional(),
 });
@@ -49,8 +50,8 @@ export function deviceChannelFromBody(body: DevicePlaysetChannelBody): DevicePla
   return { ...rest, ...(displayName !== undefined && { display_name: displayName }) };
 }
 
-const identifierSchema = z.string().min(1).max(64);
-const displayNameSchema = z.string().min(1).max(128);
+const identifierSchema = text({ min: 1, max: 64 });
+const displayNameSchema = text({ min: 1, max: 128 });
 
 function identifiedChannel<T extends 'user' | 'hashtag' | 'reactions'>(type: T) {
   return z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from './text.ts';
 import { NATIVE_FORMATS } from './artwork-object.ts';
 import { deviceTokenSchema, playerKeySchema } from './identity.ts';
 
@@ -50,8 +51,8 @@ const brokerSchema = z.object({ host: z.string().min(1), port: z.int().min(1).ma
 const httpsApiSchema = z.object({ base_url: z.url(), auth: z.literal('bearer') });
 
 export const provisionRequestSchema = z.object({
-  device_model: z.string().max(128).optional(),
-  firmware_version: z.string().max(64).optional(),
+  device_model: text({ trim: true, max: 128 }).optional(),
+  firmware_version: text({ trim: true, max: 64 }).optional(),
 });
 export type ProvisionRequest = z.infer<typeof provisionRequestSchema>;
 
@@ -71,17 +72,14 @@ export type ProvisionResponse = z.infer<typeof provisionResponseSchema>;
  * answers 404 like any unknown code (PROTOCOL.md §2.2).
  */
 export const registerRequestSchema = z.object({
-  registration_code: z
-    .string()
-    .max(64)
-    .transform((c, ctx) => {
-      const code = canonicalCodeInput(c);
-      if ([...code].length !== REGISTRATION_CODE_LENGTH) {
-        ctx.addIssue({ code: 'custom', message: `a registration code has ${REGISTRATION_CODE_LENGTH} characters` });
-      }
-      return code;
-    }),
-  name: z.string().trim().min(1).max(100),
+  registration_code: opaqueText({ max: 64 }).transform((c, ctx) => {
+    const code = canonicalCodeInput(c);
+    if ([...code].length !== REGISTRATION_CODE_LENGTH) {
+      ctx.addIssue({ code: 'custom', message: `a registration code has ${REGISTRATION_CODE_LENGTH} characters` });
+    }
+    return code;
+  }),
+  name: text({ trim: true, min: 1, max: 100 }),
 });
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
@@ -134,8 +132,7 @@ export const PROMOTED_FEED_MAX_LIMIT = 50;
 
 /** Query string of `GET /api/feed/promoted`. Unknown field names are ignored; no `fields` = all. */
 export const promotedFeedQuerySchema = z.object({
-  fields: z
-    .string()
+  fields: opaqueText()
     .optional()
     .transform((raw): PromotedFeedField[] => {
       if (raw === undefined || raw.trim() === '') return [...PROMOTED_FEED_FIELDS];
@@ -144,7 +141,7 @@ export const promotedFeedQuerySchema = z.object({
       return [...new Set<PromotedFeedField>(['id', ...picked])];
     }),
   limit: z.coerce.number().int().min(1).max(PROMOTED_FEED_MAX_LIMIT).default(PROMOTED_FEED_MAX_LIMIT),
-  cursor: z.string().min(1).max(256).optional(),
+  cursor: opaqueText({ min: 1, max: 256 }).optional(),
 });
 export type PromotedFeedQuery = z.infer<typeof promotedFeedQuerySchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from './text.ts';
 import { normalizeIncludeFields, type IncludeField } from './artwork-object.ts';
 import { criteriaSchema } from './criteria.ts';
 import { describeZodError } from './errors.ts';
@@ -33,19 +34,18 @@ export function codePointLength(s: string): number {
 }
 
 const base = {
-  request_id: z.string().min(1).max(128),
-  player_key: z.string(),
+  request_id: opaqueText({ min: 1, max: 128 }),
+  player_key: opaqueText(),
 };
 const postId = z.int().positive();
-const cursor = z.string().nullable().default(null);
+const cursor = opaqueText().nullable().default(null);
 // Unknown names are dropped rather than rejected: a newer firmware asking for a field we do not know
 // must still get its posts (a compliant device never notices).
 const includeFields = z
-  .array(z.string())
+  .array(opaqueText())
   .nullish()
   .transform((list): IncludeField[] => normalizeIncludeFields(list));
-const emoji = z
-  .string()
+const emoji = opaqueText()
   .refine((s) => codePointLength(s) >= 1 && codePointLength(s) <= EMOJI_MAX_CHARS, {
     error: `emoji must be 1-${EMOJI_MAX_CHARS} characters`,
   });
@@ -54,9 +54,9 @@ export const queryPostsRequestSchema = z.object({
   ...base,
   request_type: z.literal('query_posts'),
   channel: z.enum(QUERY_CHANNELS).default('all'),
-  user_handle: z.string().nullish(),
-  user_sqid: z.string().nullish(),
-  hashtag: z.string().nullish(),
+  user_handle: text().nullish(),
+  user_sqid: opaqueText().nullish(),
+  hashtag: text().nullish(),
   sort: z.enum(QUERY_SORTS).default('server_order'),
   // The firmware sends a number (cJSON_AddNumberToObject); only meaningful with sort=random.
   random_seed: z.int().nullish(),
@@ -99,13 +99,13 @@ export const getPlaysetRequestSchema = z.object({
   ...base,
   request_type: z.literal('get_playset'),
   // Any name is looked up; an unknown one is `playset_not_found`, not a validation error.
-  playset_name: z.string().min(1).max(256),
+  playset_name: text({ min: 1, max: 256 }),
 });
 
 export const echoRequestSchema = z.object({
   ...base,
   request_type: z.literal('echo'),
-  echo_data: z.string().refine((s) => codePointLength(s) <= ECHO_DATA_MAX_CHARS, {
+  echo_data: opaqueText().refine((s) => codePointLength(s) <= ECHO_DATA_MAX_CHARS, {
     error: `echo_data must be at most ${ECHO_DATA_MAX_CHARS} characters`,
   }),
 });

@@ -74,9 +74,9 @@ export const sendEmailJob = defineJob('send-email', async (payload, ctx) => {
   if (payload.template === 'verify-email') {
     assertOwnLink(payload.verifyUrl, ctx.config.mail.publicBaseUrl);
     content = { template: 'verify-email', verifyUrl: payload.verifyUrl };
-  } else if (payload.template === 'reset-password') {
+  } else if (payload.template === 'reset-password' || payload.template === 'sign-up-attempt') {
     assertOwnLink(payload.resetUrl, ctx.config.mail.publicBaseUrl);
-    content = { template: 'reset-password', resetUrl: payload.resetUrl };
+    content = { template: payload.template, resetUrl: payload.resetUrl };
   } else {
     assertOwnLink(payload.inboxUrl, ctx.config.mail.publicBaseUrl);
     const items = await digestItems(payload, ctx);

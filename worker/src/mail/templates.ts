@@ -12,6 +12,7 @@ export interface DigestItem {
 export type EmailContent =
   | { template: 'verify-email'; verifyUrl: string }
   | { template: 'reset-password'; resetUrl: string }
+  | { template: 'sign-up-attempt'; resetUrl: string }
   | { template: 'notification-digest'; items: DigestItem[]; inboxUrl: string };
 
 export interface RenderedEmail {
@@ -66,6 +67,17 @@ export function renderEmail(content: EmailContent): RenderedEmail {
         paragraphs: ['Someone (hopefully you) asked to reset the password of this account.', 'The link works once and expires soon.'],
         action: { label: 'Choose a new password', url: content.resetUrl },
         footer: 'If you did not ask for this, ignore this mail: your password stays unchanged.',
+      };
+      break;
+    case 'sign-up-attempt':
+      title = `Someone tried to sign up to ${SITE} with your address`;
+      body = {
+        paragraphs: [
+          'Someone tried to create a new account with this email address, which already has an account.',
+          'If it was you: you already have an account. Reset your password if you forgot it.',
+        ],
+        action: { label: 'Reset my password', url: content.resetUrl },
+        footer: 'If it was not you, ignore this mail: nothing changed and no account was created.',
       };
       break;
     case 'notification-digest': {

@@ -60,15 +60,51 @@ describe('sign-up validation (SPEC.md §1, §3)', () => {
     }
   });
 
-  it('refuses a duplicate email in another case, telling nothing about the account', async () => {
+  it('answers a known email (in another case) exactly like a new one, and mails its owner instead (issue 11 §4)', async () => {
     const first = valid();
     expect((await register(first)).statusCode).toBe(201);
-    const res = await register({ ...valid(), email: first.email.toUpperCase() });
-    expect(res.statusCode).toBe(409);
-    expect(res.json()).toEqual({ error: { code: 'email_taken', message: 'An account with this email already exists' } });
-    // Nothing was created and no second mail was queued.
-    expect(await t.app.db.select({ id: users.id }).from(users).where(eq(users.handle, first.handle))).toHaveLength(1);
-    expect(await queuedMails(t, first.email.toUpperCase())).toHaveLength(0);
+    const known = { ...valid(), email: first.email.toUpperCase() };
+    const fresh = valid();
+    const [knownRes, freshRes] = [await register(known), await register(fresh)];
+    // Same status, same headers that matter, same body shape and the same echo of the request.
+    expect(knownRes.statusCode).toBe(201);
+    expect(freshRes.statusCode).toBe(201);
+    expect(knownRes.json()).toEqual({ email: known.email, handle: known.handle, verificationSent: true });
+    expect(freshRes.json()).toEqual({ email: fresh.email, handle: fresh.handle, verificationSent: true });
+    expect(knownRes.headers['content-type']).toBe(freshRes.headers['content-type']);
+    expect(knownRes.headers['set-cookie']).toBeUndefined();
+    // No second account; the owner of the address gets the "someone tried to sign up" mail with a reset link.
+    expect(await t.app.db.select({ id: users.id }).from(users).where(eq(users.handle, known.handle))).toHaveLength(0);
+    const mails = await queuedMails(t, first.email);
+    expect(mails.map((m) => m.template)).toEqual(['verify-email', 'sign-up-attempt']);
+    const attempt = mails[1]!;
+    if (attempt.template !== 'sign-up-attempt') throw new Error('unexpected template');
+    expect(attempt.resetUrl).toMatch(/\/reset-password\?token=[A-Za-z0-9_-]{43}$/);
+    const [owner] = await t.app.db.select({ id: users.id }).from(users).where(eq(users.handle, first.handle));
+    expect(attempt.userId).toBe(owner!.id);
+    // The reset link works: the owner can choose a new password with it.
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/reset-password',
+      headers: { 'x-forwarded-for': nextIp() },
+      payload: { token: new URL(attempt.resetUrl).searchParams.get('token'), password: 'newpixels5ever' },
+    });
+    expect(reset.statusCode).toBeLessThan(300);
+  });
+
+  it('holds the handle asked for with a known email, as a new account holds its own', async () => {
+    const first = valid();
+    await register(first);
+    const known = { ...valid(), email: first.email };
+    const fresh = valid();
+    await register(known);
+    await register(fresh);
+    // A second sign-up with either handle meets the same handle_taken.
+    for (const handle of [known.handle, fresh.handle]) {
+      const res = await register({ ...valid(), handle });
+      expect(res.statusCode, handle).toBe(409);
+      expect(res.json().error.code).toBe('handle_taken');
+    }
   });
 
   it('settles racing sign-ups for look-alike handles with the unique index: exactly one wins', async () => {

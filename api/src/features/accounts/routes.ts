@@ -2,11 +2,10 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiConfig } from '../../config.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { publicProfileSchema } from '@makapix/protocol';
 import { signedInUser } from '../../domain/viewer.ts';
 import { REFRESH_TOKEN_TTL_MS } from './secret-token.ts';
 import { createAccountService } from './service.ts';
-import { acceptedSchema, emailSchema, postAuthLoginBodySchema, postAuthLogoutResponse204Schema, postAuthRefreshResponseSchema, postAuthRegisterBodySchema, postAuthResendVerificationBodySchema, postAuthResetPasswordBodySchema, postAuthResetPasswordResponseSchema, postAuthVerifyEmailBodySchema, postAuthVerifyEmailResponseSchema, postMePasswordBodySchema, signedInSchema, tokenSchema } from '@makapix/protocol';
+import { acceptedSchema, emailSchema, postAuthLoginBodySchema, postAuthLogoutResponse204Schema, postAuthRefreshResponseSchema, postAuthRegisterBodySchema, postAuthRegisterResponseSchema, postAuthResendVerificationBodySchema, postAuthResetPasswordBodySchema, postAuthResetPasswordResponseSchema, postAuthVerifyEmailBodySchema, postAuthVerifyEmailResponseSchema, postMePasswordBodySchema, signedInSchema, tokenSchema } from '@makapix/protocol';
 
 /** SPEC.md §3: the refresh token lives in this cookie, sent only to the auth routes. */
 export const REFRESH_COOKIE = 'mpx_refresh';
@@ -25,8 +24,10 @@ export const accountRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async
     schema: {
       tags,
       summary: 'Sign up; sends a verification mail (log-in works once the email is verified)',
+      description:
+        'A known address gets the same 201 as a new one (its owner is mailed instead), so the answer never tells whether an account exists; `handle_taken` is the only 409.',
       body: postAuthRegisterBodySchema,
-      response: { 201: publicProfileSchema, ...errorResponses(400, 409, 429) },
+      response: { 201: postAuthRegisterResponseSchema, ...errorResponses(400, 409, 429) },
     },
     onRequest: app.rateLimitByIp('register'),
   }, async (req, reply) => reply.status(201).send(await accounts.register(req.body)));

@@ -2,10 +2,8 @@ import { emailVerificationTokens, passwordResetTokens } from '@makapix/db';
 import { jobIds } from '@makapix/protocol';
 import type { FastifyInstance } from 'fastify';
 import { errors, isAppError } from '../../errors.ts';
-import { canonicalHandle, isReservedHandle } from '@makapix/protocol';
-import { type OwnProfile, type PublicProfile } from '@makapix/protocol';
-import { toPublicProfile } from '../users/profile.ts';
-import { findIdByCanonicalHandle, findProfileById, promoteToOwner, uniqueViolation } from '../users/repo.ts';
+import { canonicalHandle, isReservedHandle, type OwnProfile, type SignUpAccepted } from '@makapix/protocol';
+import { findIdByCanonicalHandle, promoteToOwner, uniqueViolation } from '../users/repo.ts';
 import { createUserService } from '../users/service.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import * as repo from './repo.ts';
@@ -25,6 +23,12 @@ export interface SignedIn {
   refreshToken: string;
   user: OwnProfile;
 }
+
+/**
+ * How long a handle asked for with a known address stays taken: a new account keeps its handle
+ * while unverified, so a second sign-up with it must meet `handle_taken` in both cases.
+ */
+const SIGN_UP_HANDLE_HOLD_SECONDS = 30 * 86_400;
 
 const invalidCredentials = () => errors.unauthorized('The email or password is wrong', 'invalid_credentials');
 const invalidToken = () => errors.badRequest('invalid_token', 'This link is invalid, expired or already used');
@@ -53,13 +57,24 @@ export function createAccountService(app: FastifyInstance, settings: AccountSett
     await app.enqueue('send-email', { template: 'verify-email', to: email, userId, verifyUrl }, { jobId: jobIds.verifyEmail(userId, tokenId) });
   }
 
-  async function register(input: { email: string; password: string; handle: string }): Promise<PublicProfile> {
+  /**
+   * Issue 11 §4: a sign-up for an address that has an account answers exactly like a new one (same
+   * status, body and work: the password is hashed all the same) and mails the address's owner
+   * instead, with a reset link should they have forgotten their password. The handle asked for is
+   * held as a new account would hold it, so a second sign-up with it cannot tell the two apart.
+   */
+  async function register(input: { email: string; password: string; handle: string }): Promise<SignUpAccepted> {
     const handleCanonical = canonicalHandle(input.handle);
-    if (await repo.emailExists(db, input.email)) throw errors.conflict('email_taken', 'An account with this email already exists');
-    if (isReservedHandle(input.handle) || (await findIdByCanonicalHandle(db, handleCanonical)) !== null) {
+    if (isReservedHandle(input.handle) || (await findIdByCanonicalHandle(db, handleCanonical)) !== null || (await isHandleHeld(handleCanonical))) {
       throw errors.conflict('handle_taken', 'This handle (or one that looks like it) is taken');
     }
     const passwordHash = await hashPassword(input.password);
+    const accepted: SignUpAccepted = { email: input.email, handle: input.handle, verificationSent: true };
+    const existing = await repo.findLoginByEmail(db, input.email);
+    if (existing) {
+      await answerKnownAddress(existing, handleCanonical);
+      return accepted;
+    }
     let userId: number;
     try {
       const role = isOwnerEmail(input.email) ? 'owner' : 'member';
@@ -67,14 +82,31 @@ export function createAccountService(app: FastifyInstance, settings: AccountSett
     } catch (err) {
       // The pre-checks above give the usual answer; the unique indexes settle a race between two sign-ups.
       const constraint = uniqueViolation(err);
-      if (constraint === 'users_email_lower_key') throw errors.conflict('email_taken', 'An account with this email already exists');
+      const raced = constraint === 'users_email_lower_key' ? await repo.findLoginByEmail(db, input.email) : null;
+      if (raced) {
+        await answerKnownAddress(raced, handleCanonical);
+        return accepted;
+      }
       if (constraint === 'users_handle_canonical_key') throw errors.conflict('handle_taken', 'This handle (or one that looks like it) is taken');
       throw err;
     }
     await sendVerificationMail(userId, input.email);
-    const row = await findProfileById(db, userId);
-    if (!row) throw errors.internal();
-    return toPublicProfile(row, app.publicId.encode, 0);
+    return accepted;
+  }
+
+  const heldHandleKey = (canonical: string) => `makapix:signup-hold:${canonical}`;
+  async function isHandleHeld(canonical: string): Promise<boolean> {
+    return (await app.redis.exists(heldHandleKey(canonical))) === 1;
+  }
+
+  /** The owner of a known address hears of the attempt (capped per address, like every account mail). */
+  async function answerKnownAddress(row: { id: number; email: string; deletedAt: Date | null; deactivatedAt: Date | null }, handleCanonical: string): Promise<void> {
+    await app.redis.set(heldHandleKey(handleCanonical), '1', 'EX', SIGN_UP_HANDLE_HOLD_SECONDS);
+    if (row.deletedAt || row.deactivatedAt || !(await mayMail(row.email))) return;
+    const { token, hash } = newSecretToken();
+    const tokenId = await repo.insertEmailToken(db, passwordResetTokens, { userId: row.id, tokenHash: hash, expiresAt: new Date(Date.now() + RESET_PASSWORD_TTL_MS) });
+    const resetUrl = `${settings.publicBaseUrl}/reset-password?token=${token}`;
+    await app.enqueue('send-email', { template: 'sign-up-attempt', to: row.email, userId: row.id, resetUrl }, { jobId: jobIds.signUpAttempt(row.id, tokenId) });
   }
 
   async function verifyEmail(token: string): Promise<void> {

@@ -18,6 +18,7 @@ import type { RateLimitName } from '../../plugins/rate-limit.ts';
 import { handleDeviceRequest } from '../device-requests/service.ts';
 import { recordView } from '../device-requests/views.ts';
 import { errorResponses } from '../../error-responses.ts';
+import { textCheckedByHandler } from '../../plugins/validation.ts';
 import { promotedFeed } from './service.ts';
 
 const TAGS = ['players (device plane)'];
@@ -56,7 +57,7 @@ export const deviceHttpRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = as
         summary: 'A device request (PROTOCOL.md §5) over HTTPS, answered as over MQTT',
         description:
           'Body = the request (`request_id` and `player_key` may be omitted). The answer is the device response, success or error, with status 200. A retried `request_id` within 60 s gets the same answer and is not executed twice. Rate limits: 60/min reads, 30/min reactions (429).',
-        body: deviceRpcBodySchema,
+        body: textCheckedByHandler(deviceRpcBodySchema),
         response: { 200: deviceResponseSchema, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },

@@ -11,27 +11,29 @@ describe('compareStreamIds', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('PlayerLanes', () => {
   it('runs one key’s tasks in submission order, one at a time, and other keys alongside', async () => {
     const lanes = new PlayerLanes();
     const log: string[] = [];
     let running = 0;
     let maxRunningA = 0;
-    const task = (key: string, i: number, ms: number) => async () => {
+    // a0 holds until b's last task has ended: with head-of-line blocking across players b would
+    // wait behind a0 and this test would never finish (no timing involved).
+    let releaseA0!: () => void;
+    const bDone = new Promise<void>((resolve) => (releaseA0 = resolve));
+    const task = (key: string, i: number, wait: () => Promise<unknown> = () => Promise.resolve()) => async () => {
       if (key === 'a') maxRunningA = Math.max(maxRunningA, ++running);
       log.push(`${key}${i}:start`);
-      await sleep(ms);
+      await wait();
       log.push(`${key}${i}:end`);
       if (key === 'a') running--;
+      if (key === 'b' && i === 1) releaseA0();
     };
-    // a0 is slow: b's tasks must not wait for it (no head-of-line blocking across players).
-    void lanes.run('a', task('a', 0, 60));
-    void lanes.run('a', task('a', 1, 1));
-    void lanes.run('b', task('b', 0, 1));
-    void lanes.run('a', task('a', 2, 1));
-    void lanes.run('b', task('b', 1, 1));
+    void lanes.run('a', task('a', 0, () => bDone));
+    void lanes.run('a', task('a', 1));
+    void lanes.run('b', task('b', 0));
+    void lanes.run('a', task('a', 2));
+    void lanes.run('b', task('b', 1));
     expect(lanes.busyKeys).toBe(2);
     await lanes.idle();
     expect(maxRunningA).toBe(1);

@@ -1,12 +1,17 @@
 import { artworkImpressions, artworkViews, type Database, deviceViewEvents, posts } from '@makapix/db';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 
-/** The owner of a post that exists (not deleted), or null. */
-export async function findLivePostOwner(db: Database, postId: number): Promise<{ ownerId: number } | null> {
+/**
+ * The owner of a ready post the viewer (the player's owner) may open by link, or null — exactly the
+ * web's rule for counting a view (features/views: viewableByLink), so a player can never count a
+ * view of a post its owner would get 404 for (issue 11 §5).
+ */
+export async function findViewablePostOwner(db: Database, postId: number, viewer: Viewer): Promise<{ ownerId: number } | null> {
   const [row] = await db
     .select({ ownerId: posts.ownerId })
     .from(posts)
-    .where(and(eq(posts.id, postId), isNull(posts.deletedAt)))
+    .where(and(eq(posts.id, postId), eq(posts.state, 'ready'), viewableByLink(viewer)))
     .limit(1);
   return row ?? null;
 }

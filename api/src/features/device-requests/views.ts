@@ -2,7 +2,7 @@ import { type HttpViewEvent, type ViewAck, viewEventSchema } from '@makapix/prot
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../errors.ts';
 import { type DeviceContext, loadDeviceContext } from './device-context.ts';
-import { findLivePostOwner, storeViewEvent } from './views-repo.ts';
+import { findViewablePostOwner, storeViewEvent } from './views-repo.ts';
 
 /**
  * PROTOCOL.md §7 views, for MQTT (`…/view`) and HTTPS (`POST /api/player/events/view`). The pipeline
@@ -54,7 +54,8 @@ async function countView(
     throw err;
   }
 
-  const post = await findLivePostOwner(app.db, view.post_id);
+  // Issue 11 §5: a post the owner may not see (hidden, deleted, blocked, monitored tag…) is unknown here too.
+  const post = await findViewablePostOwner(app.db, view.post_id, ctx.viewer);
   if (!post) return reject('not_found', 'no such post');
 
   // SPEC.md §4: never the author's own; device views count for the player's owner.

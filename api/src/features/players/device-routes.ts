@@ -16,7 +16,8 @@ import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { ownerPlayerSchema } from '@makapix/protocol';
 import { deliverCredentials } from './credentials.ts';
-import { provisionPlayer, renewDeviceCertificate, rotateTokenAs } from './service.ts';
+import { provisionPlayer, renewDeviceCertificate } from './service.ts';
+import { rotateTokenAs, rotateTokenByPlayerKey } from './token-rotation.ts';
 import { playerKeyParamsSchema } from '@makapix/protocol';
 
 const TAGS = ['players (device plane)'];
@@ -94,8 +95,13 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  /** Either credential works here: the device's own bearer token, or the owner's access token. */
+  /**
+   * The device's own bearer token, or the owner's access token; or none at all (PROTOCOL.md §2.5:
+   * the firmware's bootstrap, authorised by knowing the player key). A credential that is sent
+   * must be valid: a stale one is 401, never treated as none.
+   */
   const deviceOrUser = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.headers.authorization === undefined) return;
     if (!parseBearerDeviceToken(req.headers.authorization)) return app.requireUser(req, reply);
     return app.requireDevice(req, reply);
   };
@@ -106,13 +112,19 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: deviceOrUser,
       schema: {
         tags: TAGS,
-        summary: "Rotate the player's device token (its current token or its owner); the previous token stops working",
+        summary: "Rotate the player's device token (no credentials, its current token, or its owner); the previous token stops working",
+        description:
+          'With no Authorization header (the firmware bootstraps its token so), knowing the player key is enough for a registered player that is not deleted and whose owner is in good standing (else 404); ' +
+          'rate-limited per IP and per player (429) and logged in the audit history. A credential that is sent must be valid (401).',
         params: playerKeyParamsSchema,
-        response: { 200: tokenRotateResponseSchema, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: tokenRotateResponseSchema, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (req) => {
-      const { token, rotatedAt } = await rotateTokenAs(app, { device: req.device, userId: req.viewer?.id ?? null }, req.params.key);
+      const { token, rotatedAt } =
+        req.device || req.viewer
+          ? await rotateTokenAs(app, { device: req.device, userId: req.viewer?.id ?? null }, req.params.key)
+          : await rotateTokenByPlayerKey(app, req.params.key, req.ip);
       return { api_token: token, rotated_at: rotatedAt.toISOString() };
     },
   );

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, nextIp } from '../../../test/fixtures/accounts.ts';
 import { createPlayerTestApp, type PlayerTestApp, provisionPlayer, waitFor } from '../../../test/fixtures/players.ts';
+import { clearDeliveredKey } from './repo.ts';
 import { promotePendingCertificate } from './service.ts';
 
 describe('player tokens, certificates and deletion', () => {
@@ -27,6 +28,8 @@ describe('player tokens, certificates and deletion', () => {
   const renew = (auth: { authorization: string }) => t.app.inject({ method: 'POST', url: '/api/player/renew-cert', headers: auth });
   const rotate = (key: string, auth: { authorization: string }) => t.app.inject({ method: 'POST', url: `/api/player/${key}/token/rotate`, headers: auth });
   const crlSerials = async () => parseCrl(await readFile(t.crlFile, 'utf8')).serials;
+  /** What the device handlers do on the device's first message over this certificate (credentials.ts). */
+  const connectedWith = async (key: string, certPem: string) => expect(await clearDeliveredKey(t.app.db, key, certInfo(certPem).serial)).toBe(true);
 
   it('lets the device and the owner rotate the token, and nobody else', async () => {
     const owner = await createMember(t);
@@ -39,7 +42,8 @@ describe('player tokens, certificates and deletion', () => {
     const byOtherDevice = await rotate(player.key, other.deviceAuth);
     expect(byOtherDevice.statusCode).toBe(403);
     expect(byOtherDevice.json().error.code).toBe('player_key_mismatch');
-    expect((await rotate(player.key, {} as { authorization: string })).statusCode).toBe(401);
+    // A credential that is sent must be valid; none at all is the firmware's bootstrap (token-bootstrap test).
+    expect((await rotate(player.key, { authorization: 'Bearer mpx_live_notavalidtoken' })).statusCode).toBe(401);
 
     const byDevice = await rotate(player.key, player.deviceAuth);
     expect(byDevice.statusCode).toBe(200);
@@ -49,6 +53,7 @@ describe('player tokens, certificates and deletion', () => {
     expect((await renew(player.deviceAuth)).statusCode).toBe(401);
     expect((await renew(player.deviceAuth)).json().error.code).toBe('invalid_device_token');
     const newAuth = { authorization: `Bearer ${rotated.api_token}` };
+    await connectedWith(player.key, player.credentials.cert_pem);
     expect((await renew(newAuth)).json().error.code).toBe('renewal_too_early');
 
     const byOwner = await rotate(player.key, owner.auth);
@@ -67,6 +72,7 @@ describe('player tokens, certificates and deletion', () => {
     const owner = await createMember(t);
     const player = await provisionPlayer(t, owner);
     const oldSerial = certInfo(player.credentials.cert_pem).serial;
+    await connectedWith(player.key, player.credentials.cert_pem);
 
     const early = await renew(player.deviceAuth);
     expect(early.statusCode).toBe(400);
@@ -91,11 +97,13 @@ describe('player tokens, certificates and deletion', () => {
     const owned = await t.app.inject({ method: 'GET', url: `/api/v1/players/${player.key}`, headers: owner.auth });
     expect(owned.json().certificate.renewalPending).toBe(true);
 
-    // A second renewal replaces the unused pending certificate, which is revoked.
+    // Make-before-break (issue 11 §3): a second renewal before the device used the first (even
+    // with the certificate expired) hands out the same pair again; nothing is replaced or revoked.
     await t.app.db.update(players).set({ certNotAfter: sql`now() - interval '1 day'` }).where(eq(players.playerKey, player.key));
     const again = renewCertResponseSchema.parse((await renew(player.deviceAuth)).json());
+    expect(again).toMatchObject({ cert_pem: renewed.cert_pem, key_pem: renewed.key_pem, cert_expires_at: renewed.cert_expires_at });
     const pending = certInfo(again.cert_pem).serial;
-    expect(await crlSerials()).toContain(info.serial);
+    expect(await crlSerials()).not.toContain(info.serial);
     expect(await crlSerials()).not.toContain(oldSerial);
 
     // Until the device connects with it, the credentials endpoint serves the renewed pair.
@@ -103,7 +111,7 @@ describe('player tokens, certificates and deletion', () => {
     expect(creds.json().cert_pem).toBe(again.cert_pem);
     expect(creds.json().key_pem).toBe(again.key_pem);
 
-    expect(await promotePendingCertificate(t.app, player.key, info.serial)).toBe(false);
+    expect(await promotePendingCertificate(t.app, player.key, oldSerial)).toBe(false);
     expect(await promotePendingCertificate(t.app, player.key, pending)).toBe(true);
     const [after] = await t.app.db.select().from(players).where(eq(players.playerKey, player.key));
     expect(after!.certSerial).toBe(pending);
@@ -125,16 +133,18 @@ describe('player tokens, certificates and deletion', () => {
     const before = await t.app.db.select({ n: sql<number>`coalesce(max(${certificateRevocationLists.crlNumber}), 0)` }).from(certificateRevocationLists);
     const res = await t.app.inject({ method: 'POST', url: `/api/v1/players/${player.key}/renew-cert`, headers: owner.auth });
     expect(res.statusCode).toBe(200);
+    // Make-before-break: the re-issue revokes nothing; the device connecting with the new pair does.
+    expect(await crlSerials()).not.toContain(certInfo(player.credentials.cert_pem).serial);
+    const creds = await t.app.inject({ method: 'GET', url: `/api/player/${player.key}/credentials`, headers: { 'x-forwarded-for': nextIp() } });
+    const reissuedSerial = certInfo(creds.json().cert_pem).serial;
+    expect(reissuedSerial).not.toBe(certInfo(player.credentials.cert_pem).serial);
+    expect(await promotePendingCertificate(t.app, player.key, reissuedSerial)).toBe(true);
     const pem = await readFile(t.crlFile, 'utf8');
     const crl = parseCrl(pem);
     expect(verifyCrlSignedBy(pem, await readFile(t.config.pki.caCertFile, 'utf8'))).toBe(true);
     expect(crl.crlNumber).toBeGreaterThan(BigInt(before[0]!.n));
     expect((crl.nextUpdate!.getTime() - crl.thisUpdate.getTime()) / 86_400_000).toBe(30);
-    // Owner re-issue: the old serial is revoked at once, the device gets the new pair from credentials.
     expect(crl.serials).toContain(certInfo(player.credentials.cert_pem).serial);
-    expect(res.json().certificate.serial).not.toBe(certInfo(player.credentials.cert_pem).serial);
-    const creds = await t.app.inject({ method: 'GET', url: `/api/player/${player.key}/credentials`, headers: { 'x-forwarded-for': nextIp() } });
-    expect(certInfo(creds.json().cert_pem).serial).toBe(res.json().certificate.serial);
     const stranger = await createMember(t);
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/players/${player.key}/renew-cert`, headers: stranger.auth })).statusCode).toBe(404);
   });

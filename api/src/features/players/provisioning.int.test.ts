@@ -176,9 +176,10 @@ describe('player provisioning (PROTOCOL.md §2)', () => {
     const again = await credentials(player.key);
     expect(again.json().api_token).toBeNull();
     expect(again.json().key_pem).toBe(player.credentials.key_pem);
+    // Make-before-break (issue 11 §3): renew-cert hands out the pair the device has not used yet, whatever the window.
     const renew = await t.app.inject({ method: 'POST', url: '/api/player/renew-cert', headers: player.deviceAuth });
-    expect(renew.statusCode).toBe(400);
-    expect(renew.json().error.code).toBe('renewal_too_early');
+    expect(renew.statusCode).toBe(200);
+    expect(renew.json()).toMatchObject({ cert_pem: player.credentials.cert_pem, key_pem: player.credentials.key_pem });
     const row = async () => (await t.app.db.select().from(players).where(eq(players.playerKey, player.key)))[0]!;
 
     // A message over some other certificate proves nothing about this one: the key stays.
@@ -201,7 +202,9 @@ describe('player provisioning (PROTOCOL.md §2)', () => {
     expect(reissued.statusCode).toBe(200);
     const fresh = await credentials(player.key);
     expect(fresh.statusCode).toBe(200);
-    expect(certInfo(fresh.json().cert_pem).serial).toBe(reissued.json().certificate.serial);
+    // The current certificate stays (make-before-break); the new one waits as the pending one.
+    expect(reissued.json().certificate).toMatchObject({ serial: certInfo(player.credentials.cert_pem).serial, renewalPending: true });
+    expect(certInfo(fresh.json().cert_pem).serial).toBe((await row()).pendingCertSerial);
     expect(fresh.json().key_pem).not.toBe(player.credentials.key_pem);
     expect(fresh.json().api_token).toBeNull();
   });

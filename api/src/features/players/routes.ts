@@ -5,7 +5,8 @@ import { deletePlayer } from '../../commands/revoke-player.ts';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
 import { ownerPlayerSchema } from '@makapix/protocol';
-import { getPlayer, listPlayers, reissueCertificate, renamePlayer, rotateOwnedPlayerToken } from './service.ts';
+import { getPlayer, listPlayers, reissueCertificate, renamePlayer } from './service.ts';
+import { rotateOwnedPlayerToken } from './token-rotation.ts';
 import { playerIdParamsSchema, patchPlayersIdBodySchema, postPlayersIdTokenRotateResponseSchema } from '@makapix/protocol';
 
 const TAGS = ['players'];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encryptSecret, issueClientCert } from '@makapix/pki';
+import { decryptSecret, encryptSecret, issueClientCert } from '@makapix/pki';
 import {
   CERT_RENEWAL_WINDOW_DAYS,
   generateRegistrationCode,
@@ -87,39 +87,58 @@ export async function revokeSerials(
 }
 
 /**
- * PROTOCOL.md §2.4: allowed within 90 days of expiry (also after it). The new certificate is kept
- * pending until the device connects with it (promotePendingCertificate). `encrypted_key_pem` holds
- * the key of the newest certificate until then, so the credentials endpoint can hand the pair out
- * again should the device lose this answer (PROTOCOL.md §2.3 (ours), credentials.ts).
+ * PROTOCOL.md §2.4. Make-before-break (issue 11 §3): while the player has a certificate the device
+ * has not connected with yet (a re-issue or renewal; its key is still stored, sealed), renew-cert
+ * hands out exactly that pair again, whatever the renewal window — so a device whose certificate
+ * was superseded, or revoked by a re-issue of the previous server, always gets one it can use, and
+ * nothing is ever replaced before the device has used it. Otherwise: within 90 days of expiry
+ * (also after it), a new certificate is kept pending until the device connects with it
+ * (promotePendingCertificate).
  */
 export async function renewDeviceCertificate(app: FastifyInstance, playerKey: string): Promise<RenewCertResponse> {
   const found = await findPlayerByKey(app.db, playerKey);
   if (!found || found.deletedAt) throw errors.notFound('Player');
+  const ca = await loadCaMaterial(app.devicePlane.pki);
+  if (found.encryptedKeyPem) return unusedPair(app, found, ca.certPem);
   const opensAt = found.certNotAfter ? new Date(found.certNotAfter.getTime() - CERT_RENEWAL_WINDOW_DAYS * DAY_MS) : null;
   if (opensAt && opensAt.getTime() > Date.now()) {
     throw errors.badRequest('renewal_too_early', `The certificate can be renewed from ${opensAt.toISOString()} (${CERT_RENEWAL_WINDOW_DAYS} days before it expires)`);
   }
-  const ca = await loadCaMaterial(app.devicePlane.pki);
   const cert = issueClientCert({ ca, playerKey });
-  const superseded = await app.db.transaction(async (tx) => {
+  const waiting = await app.db.transaction(async (tx) => {
     const locked = await lockPlayer(tx, found.id);
     if (!locked || locked.deletedAt) throw errors.notFound('Player');
+    // A concurrent call stored a pair first: hand out that one, never replace it.
+    if (locked.encryptedKeyPem) return locked;
     await updatePlayer(tx, locked.id, {
       pendingCertSerial: cert.serial,
       pendingCertNotAfter: cert.notAfter,
       pendingCertPem: cert.certPem,
       encryptedKeyPem: sealDeviceKey(app, playerKey, cert.keyPem),
     });
-    return locked.pendingCertSerial;
+    return null;
   });
-  // A renewal that was never used is replaced, never left connectable.
-  await revokeSerials(app, found, [superseded], 'superseded', { reason: 'certificate_revoked', perSerial: true });
+  if (waiting) return unusedPair(app, waiting, ca.certPem);
   return {
     cert_pem: cert.certPem,
     key_pem: cert.keyPem,
     ca_pem: ca.certPem,
     cert_expires_at: cert.notAfter.toISOString(),
     message: 'Certificate renewed. Reconnect with the new certificate; the previous one is revoked once you do.',
+  };
+}
+
+/** The newest certificate (pending, else current) with its stored key: the one the device has not used yet. */
+function unusedPair(app: FastifyInstance, row: PlayerRow, caPem: string): RenewCertResponse {
+  const certPem = row.pendingCertPem ?? row.certPem;
+  const notAfter = row.pendingCertPem ? row.pendingCertNotAfter : row.certNotAfter;
+  if (!certPem || !notAfter || !row.encryptedKeyPem) throw errors.notFound('Player certificate');
+  return {
+    cert_pem: certPem,
+    key_pem: decryptSecret(row.encryptedKeyPem, app.devicePlane.pki.keyEncryptionSecret, row.playerKey),
+    ca_pem: caPem,
+    cert_expires_at: notAfter.toISOString(),
+    message: 'This player has a newer certificate than the one you used. Reconnect with it; the previous one is revoked once you do.',
   };
 }
 
@@ -153,25 +172,6 @@ export async function promotePendingCertificate(app: FastifyInstance, playerKey:
   return true;
 }
 
-/** PROTOCOL.md §2.5–2.6: a new token, the previous one revoked; credentials will not mint another. */
-export async function rotateDeviceToken(app: FastifyInstance, playerId: number): Promise<{ token: string; rotatedAt: Date }> {
-  return app.db.transaction(async (tx) => {
-    const locked = await lockPlayer(tx, playerId);
-    if (!locked || locked.deletedAt || !locked.registeredAt) throw errors.notFound('Player');
-    const rotatedAt = new Date();
-    const { token, hash } = mintDeviceToken();
-    await replaceActiveToken(tx, locked.id, hash, rotatedAt);
-    if (!locked.credentialsDeliveredAt) await updatePlayer(tx, locked.id, { credentialsDeliveredAt: rotatedAt });
-    return { token, rotatedAt };
-  });
-}
-
-/** The owner's rotation from the web app (`POST /api/v1/players/{id}/token/rotate`). */
-export async function rotateOwnedPlayerToken(app: FastifyInstance, ownerId: number, playerId: string): Promise<{ token: string; rotatedAt: Date }> {
-  const player = await requireOwnedPlayer(app.db, ownerId, playerId);
-  return rotateDeviceToken(app, player.id);
-}
-
 export async function requireOwnedPlayer(db: Db, ownerId: number, playerId: string): Promise<PlayerRow> {
   const player = isPlayerKey(playerId) ? await findOwnedPlayer(db, ownerId, playerId) : null;
   if (!player) throw errors.notFound('Player');
@@ -193,47 +193,27 @@ export async function renamePlayer(app: FastifyInstance, ownerId: number, player
 }
 
 /**
- * Owner re-issue (SPEC.md §1 "renew its certificate"): a new certificate and key replace the current
- * one at once and every earlier serial is revoked, cutting the live session. The device fetches the
- * new pair from `GET /api/player/{key}/credentials` (served again until the device connects with
- * it, credentials.ts); its token is unchanged, so it can also still call renew-cert later.
+ * Owner re-issue (SPEC.md §1 "renew its certificate"), make-before-break (issue 11 §3): a new pair
+ * is stored as the pending certificate and nothing the device holds is revoked — its session stays
+ * up. The device gets the new pair from `GET /api/player/{key}/credentials` or, as the shipping
+ * firmware does, from renew-cert with its token (whatever the window, renewDeviceCertificate); the
+ * previous serial is revoked once it connects with the new one. While a re-issued or renewed pair
+ * is still unused, re-issuing again keeps it (the device may already have it).
  */
 export async function reissueCertificate(app: FastifyInstance, ownerId: number, playerId: string): Promise<OwnerPlayer> {
   const player = await requireOwnedPlayer(app.db, ownerId, playerId);
+  if (player.pendingCertSerial) return presentPlayer(player, app.publicId);
   const cert = issueClientCert({ ca: await loadCaMaterial(app.devicePlane.pki), playerKey: player.playerKey });
-  const { row, previous } = await app.db.transaction(async (tx) => {
+  const row = await app.db.transaction(async (tx) => {
     const locked = await lockPlayer(tx, player.id);
     if (!locked || locked.deletedAt) throw errors.notFound('Player');
-    const updated = await updatePlayer(tx, locked.id, {
-      certSerial: cert.serial,
-      certNotAfter: cert.notAfter,
-      certPem: cert.certPem,
-      pendingCertSerial: null,
-      pendingCertNotAfter: null,
-      pendingCertPem: null,
+    if (locked.pendingCertSerial) return locked;
+    return updatePlayer(tx, locked.id, {
+      pendingCertSerial: cert.serial,
+      pendingCertNotAfter: cert.notAfter,
+      pendingCertPem: cert.certPem,
       encryptedKeyPem: sealDeviceKey(app, locked.playerKey, cert.keyPem),
     });
-    return { row: updated, previous: [locked.certSerial, locked.pendingCertSerial] };
   });
-  await revokeSerials(app, player, previous, 'reissued', { reason: 'certificate_revoked', perSerial: true });
   return presentPlayer(row, app.publicId);
-}
-
-/**
- * PROTOCOL.md §2.5 (ours): only the player's current device token or its owner may rotate. A device
- * token of another player is `player_key_mismatch`; a member who is not the owner is `forbidden`.
- */
-export async function rotateTokenAs(
-  app: FastifyInstance,
-  actor: { device: { playerId: number; playerKey: string } | null; userId: number | null },
-  playerKey: string,
-): Promise<{ token: string; rotatedAt: Date }> {
-  if (actor.device) {
-    if (actor.device.playerKey !== playerKey) throw errors.forbidden('A device may rotate only its own token', 'player_key_mismatch');
-    return rotateDeviceToken(app, actor.device.playerId);
-  }
-  const player = isPlayerKey(playerKey) ? await findPlayerByKey(app.db, playerKey) : null;
-  if (!player || !player.registeredAt || player.deletedAt) throw errors.notFound('Player');
-  if (actor.userId === null || player.ownerId !== actor.userId) throw errors.forbidden('Only the owner of this player may rotate its token');
-  return rotateDeviceToken(app, player.id);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '@makapix/db';
 import { checkUploadRules, type ImageHeader } from '@makapix/media';
-import { jobIds } from '@makapix/protocol';
+import { jobIds, storableInput } from '@makapix/protocol';
 import { storageShard } from '@makapix/vault';
 import type { FastifyInstance } from 'fastify';
 import { AppError, errors } from '../../errors.ts';
@@ -69,7 +69,8 @@ function parseUploadFields(fields: Map<string, string[]>) {
     if (name !== 'title' && name !== 'description' && name !== 'hashtags') problems.push({ path: name, message: 'unknown field' });
     else if (name !== 'hashtags' && values.length > 1) problems.push({ path: name, message: 'send this field once' });
   }
-  const parsed = uploadFieldsSchema.safeParse({
+  // Issue 11 §1: multipart fields pass the text rule too (they do not go through the route validator).
+  const parsed = storableInput.pipe(uploadFieldsSchema).safeParse({
     title: fields.get('title')?.[0],
     description: fields.get('description')?.[0],
     hashtags: splitHashtagField(fields.get('hashtags') ?? []),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 import { listSchema } from './lists.ts';
 import { memberRefSchema } from './users.ts';
 
 // Blocks under /api/v1 (SPEC.md §1).
 
 
-export const blockParamsSchema = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the member') });
+export const blockParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the member') });
 
 export const blockStateSchema = z.object({ blocked: z.boolean() });
 export type BlockState = z.infer<typeof blockStateSchema>;

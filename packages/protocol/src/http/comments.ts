@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from '../text.ts';
 import { memberRefSchema } from './users.ts';
 import { codePointLength } from '../requests.ts';
 
@@ -6,17 +7,16 @@ import { codePointLength } from '../requests.ts';
 
 export const MAX_COMMENT_CHARS = 2000;
 
-export const commentTextSchema = z
-  .string()
+export const commentTextSchema = text()
   .max(MAX_COMMENT_CHARS * 4)
   .trim()
   .refine((s) => codePointLength(s) >= 1 && codePointLength(s) <= MAX_COMMENT_CHARS, { error: `a comment is 1–${MAX_COMMENT_CHARS} characters` });
 
-export const commentPostParamsSchema = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the post') });
+export const commentPostParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the post') });
 
-export const commentParamsSchema = z.object({ id: z.string().min(1).max(32).describe('id of the comment') });
+export const commentParamsSchema = z.object({ id: opaqueText({ min: 1, max: 32 }).describe('id of the comment') });
 
-export const postPostsSqidCommentsBodySchema = z.object({ body: commentTextSchema, parentId: z.string().min(1).max(32).optional().describe('id of the comment replied to') });
+export const postPostsSqidCommentsBodySchema = z.object({ body: commentTextSchema, parentId: opaqueText({ min: 1, max: 32 }).optional().describe('id of the comment replied to') });
 export type PostPostsSqidCommentsBody = z.infer<typeof postPostsSqidCommentsBodySchema>;
 
 export const patchCommentsIdBodySchema = z.object({ body: commentTextSchema });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 import { httpViewEventSchema } from '../device-events.ts';
 
 // The device's HTTPS routes (PROTOCOL.md §5, §7; paths in DEVICE_HTTP_PATHS): snake_case like the
@@ -9,7 +10,7 @@ export const deviceRpcBodySchema = z.record(z.string(), z.unknown());
 
 /** A view over HTTPS: the MQTT view event, with the player key and ack flag optional. */
 export const deviceViewBodySchema = httpViewEventSchema.extend({
-  player_key: z.string().optional(),
+  player_key: opaqueText().optional(),
   request_ack: z.boolean().optional(),
 });
 export type DeviceViewBody = z.infer<typeof deviceViewBodySchema>;

@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const HTTP_ERROR_STATUS = {
   validation_error: 400,
   bad_request: 400,
+  /** Bad percent-encoding in the URL path (the router's FST_ERR_BAD_URL, issue 11 §2). */
+  bad_url: 400,
   invalid_value: 400,
   unsupported_command: 400,
   invalid_json: 400,
@@ -46,10 +48,12 @@ export const HTTP_ERROR_STATUS = {
   /** The player connected with its credentials, so the private key is gone (players/credentials.ts). */
   credentials_delivered: 404,
   method_not_allowed: 405,
+  not_acceptable: 406,
+  request_timeout: 408,
+  length_required: 411,
   conflict: 409,
   artwork_duplicate: 409,
   handle_taken: 409,
-  email_taken: 409,
   player_limit_reached: 409,
   reaction_limit_exceeded: 409,
   comment_limit_reached: 409,
@@ -62,8 +66,11 @@ export const HTTP_ERROR_STATUS = {
   request_in_progress: 409,
   payload_too_large: 413,
   file_too_large: 413,
+  /** A path parameter over the router's 100 characters (FST_ERR_MAX_PARAM_LENGTH). */
+  uri_too_long: 414,
   unsupported_media_type: 415,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   /** A server→device payload over the device buffer: a bug on our side, refused loudly (plugins/mqtt.ts). */
   device_payload_too_large: 500,

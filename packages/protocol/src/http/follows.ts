@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 import { listSchema } from './lists.ts';
 import { memberRefSchema } from './users.ts';
 
 // Follows under /api/v1 (SPEC.md §1).
 
-export const followParamsSchema = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the member') });
+export const followParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the member') });
 
 export const followStateSchema = z.object({ following: z.boolean() });
 export type FollowState = z.infer<typeof followStateSchema>;

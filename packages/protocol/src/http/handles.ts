@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 
 /**
  * Member handles (SPEC.md §1): 3–32 characters, unique ignoring case and look-alike characters.
@@ -67,8 +68,7 @@ export function isReservedHandle(handle: string): boolean {
 }
 
 /** Request-body schema of a handle: validates the shape and yields the NFKC-normalised handle. */
-export const handleSchema = z
-  .string()
+export const handleSchema = opaqueText()
   .max(4 * HANDLE_MAX)
   .transform((s) => s.normalize('NFKC'))
   .pipe(

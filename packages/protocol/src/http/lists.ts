@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 
 // SPEC.md §3: `/api/v1` lists are `{"items": […], "nextCursor": string|null}` with keyset cursors,
 // `limit` default 50, max 200. (Device routes keep their own snake_case shapes.)
@@ -13,7 +14,7 @@ export type List<T> = { items: T[]; nextCursor: string | null };
 /** Query string of any list route; `limit` arrives as a string and is coerced. */
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(LIST_MAX_LIMIT).default(LIST_DEFAULT_LIMIT),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: opaqueText({ min: 1, max: 512 }).optional(),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from '../text.ts';
 import { listQuerySchema } from './lists.ts';
 import { postSummarySchema } from './posts.ts';
 
@@ -68,34 +69,34 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const reasonBodySchema = z
-  .object({ reason: z.string().trim().min(1).max(1000).optional() })
+  .object({ reason: text({ trim: true, min: 1, max: 1000 }).optional() })
   .strict()
   .nullish();
 
-export const modUserParamsSchema = z.object({ userId: z.string().min(1).max(32) });
+export const modUserParamsSchema = z.object({ userId: opaqueText({ min: 1, max: 32 }) });
 
 export const banBodySchema = z
   .object({
     until: z.iso.datetime({ offset: true }).nullable().optional().describe('End of the ban; null or absent for a permanent ban'),
-    reason: z.string().trim().min(1).max(1000),
+    reason: text({ trim: true, min: 1, max: 1000 }),
   })
   .strict();
-export const patchModReportsReportidParamsSchema = z.object({ reportId: z.string().min(1).max(32) });
+export const patchModReportsReportidParamsSchema = z.object({ reportId: opaqueText({ min: 1, max: 32 }) });
 export type PatchModReportsReportidParams = z.infer<typeof patchModReportsReportidParamsSchema>;
 
-export const patchModReportsReportidBodySchema = z.object({ status: reportStatusSchema, notes: z.string().trim().max(5000).nullable().optional() }).strict();
+export const patchModReportsReportidBodySchema = z.object({ status: reportStatusSchema, notes: text({ trim: true, max: 5000 }).nullable().optional() }).strict();
 export type PatchModReportsReportidBody = z.infer<typeof patchModReportsReportidBodySchema>;
 
 export const auditQuerySchema = listQuerySchema.extend({
-  actor: z.string().min(1).max(32).optional().describe('sqid of the acting moderator'),
-  action: z.string().min(1).max(64).optional().describe('e.g. `user.ban`'),
-  targetType: z.string().min(1).max(32).optional(),
-  targetId: z.string().min(1).max(64).optional().describe('sqid (post, comment, user, report) or player key; needs targetType'),
+  actor: opaqueText({ min: 1, max: 32 }).optional().describe('sqid of the acting moderator'),
+  action: opaqueText({ min: 1, max: 64 }).optional().describe('e.g. `user.ban`'),
+  targetType: opaqueText({ min: 1, max: 32 }).optional(),
+  targetId: opaqueText({ min: 1, max: 64 }).optional().describe('sqid (post, comment, user, report) or player key; needs targetType'),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
-export const modPostParamsSchema = z.object({ postId: z.string().min(1).max(32) });
-export const modCommentParamsSchema = z.object({ commentId: z.string().min(1).max(32) });
+export const modPostParamsSchema = z.object({ postId: opaqueText({ min: 1, max: 32 }) });
+export const modCommentParamsSchema = z.object({ commentId: opaqueText({ min: 1, max: 32 }) });
 
 /** `GET /mod/reports`: the reports queue, optionally of one status. */
 export const modReportsQuerySchema = listQuerySchema.extend({ status: reportStatusSchema.optional() });

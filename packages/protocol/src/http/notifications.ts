@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 import { listQuerySchema } from './lists.ts';
 import { memberRefSchema } from './users.ts';
 
@@ -41,7 +42,7 @@ export const notificationsQuerySchema = listQuerySchema.extend({
   unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only unread ones'),
 });
 export type NotificationsQuery = z.output<typeof notificationsQuerySchema>;
-export const notificationParamsSchema = z.object({ id: z.string().min(1).max(32) });
+export const notificationParamsSchema = z.object({ id: opaqueText({ min: 1, max: 32 }) });
 
 /** `GET /notifications/stream`: EventSource cannot set headers, so the token may come as a query parameter. */
-export const notificationStreamQuerySchema = z.object({ access_token: z.string().min(1).max(4096).optional() });
+export const notificationStreamQuerySchema = z.object({ access_token: opaqueText({ min: 1, max: 4096 }).optional() });

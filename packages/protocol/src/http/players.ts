@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from '../text.ts';
 import { COMMAND_TYPES } from '../commands.ts';
 import { playerKeySchema } from '../identity.ts';
 import { devicePlaysetChannelBodySchema, PLAYSET_MAX_CHANNELS, playsetNameSchema } from '../playsets.ts';
@@ -6,14 +7,14 @@ import { devicePlaysetChannelBodySchema, PLAYSET_MAX_CHANNELS, playsetNameSchema
 // Players under /api/v1/players (SPEC.md §5, PROTOCOL.md §2): the owner's players, their commands,
 // live events, and the device's own routes.
 
-export const playerIdParamsSchema = z.object({ id: z.string().describe('The player key') });
+export const playerIdParamsSchema = z.object({ id: opaqueText().describe('The player key') });
 
-export const patchPlayersIdBodySchema = z.object({ name: z.string().trim().min(1).max(100) });
+export const patchPlayersIdBodySchema = z.object({ name: text({ trim: true, min: 1, max: 100 }) });
 export type PatchPlayersIdBody = z.infer<typeof patchPlayersIdBodySchema>;
 
 export const postPlayersIdTokenRotateResponseSchema = z.object({ apiToken: z.string(), rotatedAt: z.string() });
 export type PostPlayersIdTokenRotateResponse = z.infer<typeof postPlayersIdTokenRotateResponseSchema>;
-export const getPlayersEventsQuerySchema = z.object({ access_token: z.string().min(1).max(4096).optional() });
+export const getPlayersEventsQuerySchema = z.object({ access_token: opaqueText({ min: 1, max: 4096 }).optional() });
 export type GetPlayersEventsQuery = z.infer<typeof getPlayersEventsQuerySchema>;
 
 export const getPlayersEventsResponseSchema = z.string().describe('text/event-stream');
@@ -67,7 +68,7 @@ export type OwnerPlayerEvent = z.infer<typeof ownerPlayerEventSchema>;
 // The owner's command request (camelCase, public ids). The api turns it into the PROTOCOL.md §6
 // device payload: show_artwork is filled from the post, by_user/reactions from the member, and the
 // finished envelope is validated with the protocol's `commandSchema`.
-const publicId = z.string().min(1).max(64);
+const publicId = opaqueText({ min: 1, max: 64 });
 const empty = z.object({}).default({});
 
 export const commandRequestSchema = z.discriminatedUnion('commandType', [
@@ -80,7 +81,7 @@ export const commandRequestSchema = z.discriminatedUnion('commandType', [
       z.object({ channelName: z.literal(['all', 'promoted']) }),
       // Never `user`: the firmware rejects it (PROTOCOL.md §6); an owner's own posts are `by_user`.
       z.object({ channelName: z.literal(['by_user', 'reactions']), userId: publicId }),
-      z.object({ channelName: z.literal('hashtag'), hashtag: z.string().min(1).max(64) }),
+      z.object({ channelName: z.literal('hashtag'), hashtag: text({ min: 1, max: 64 }) }),
     ]),
   }),
   z.object({
@@ -91,7 +92,7 @@ export const commandRequestSchema = z.discriminatedUnion('commandType', [
   z.object({ commandType: z.literal('set_paused'), payload: z.object({ paused: z.boolean() }) }),
   z.object({ commandType: z.literal('set_brightness'), payload: z.object({ value: z.int() }) }),
   z.object({ commandType: z.literal('set_rotation'), payload: z.object({ value: z.int() }) }),
-  z.object({ commandType: z.literal('set_mirror'), payload: z.object({ value: z.string().min(1).max(32) }) }),
+  z.object({ commandType: z.literal('set_mirror'), payload: z.object({ value: text({ min: 1, max: 32 }) }) }),
 ]);
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 

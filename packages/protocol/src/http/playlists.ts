@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from '../text.ts';
 import { codePointLength } from '../requests.ts';
 import { ownerRefSchema, postSummarySchema } from './posts.ts';
 
@@ -8,8 +9,7 @@ import { ownerRefSchema, postSummarySchema } from './posts.ts';
 export const MAX_PLAYLIST_ITEMS = 100;
 
 const chars = (min: number, max: number, what: string) =>
-  z
-    .string()
+  text()
     .max(max * 4)
     .trim()
     .refine((s) => codePointLength(s) >= min && codePointLength(s) <= max, { error: `${what} is ${min}–${max} characters` });
@@ -17,7 +17,7 @@ const playlistTitleSchema = chars(1, 128, 'a title');
 const playlistDescriptionSchema = chars(0, 5000, 'a description').nullable();
 
 
-export const playlistParamsSchema = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the playlist') });
+export const playlistParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the playlist') });
 
 export const playlistSummarySchema = z.object({
   id: z.string(),
@@ -39,12 +39,12 @@ export type PatchPlaylistsSqidBody = z.infer<typeof patchPlaylistsSqidBodySchema
 
 export const putPlaylistsSqidItemsBodySchema = z.object({
           items: z
-            .array(z.object({ postId: z.string().min(1).max(32), dwellTimeMs: z.int().min(1_000).max(3_600_000) }))
+            .array(z.object({ postId: opaqueText({ min: 1, max: 32 }), dwellTimeMs: z.int().min(1_000).max(3_600_000) }))
             .max(MAX_PLAYLIST_ITEMS),
         });
 export type PutPlaylistsSqidItemsBody = z.infer<typeof putPlaylistsSqidItemsBodySchema>;
 
-export const getUsersSqidPlaylistsParamsSchema = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the member') });
+export const getUsersSqidPlaylistsParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the member') });
 export type GetUsersSqidPlaylistsParams = z.infer<typeof getUsersSqidPlaylistsParamsSchema>;
 
 export const playlistDetailSchema = playlistSummarySchema.extend({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 import { EXPOSURE_MODES, NAMED_CHANNELS, PICK_MODES, playsetNameSchema } from '../playsets.ts';
 
 // Playsets under /api/v1 (SPEC.md §5): saved criteria by name; the body shapes are in ../playsets.ts.
@@ -6,7 +7,7 @@ import { EXPOSURE_MODES, NAMED_CHANNELS, PICK_MODES, playsetNameSchema } from '.
 
 export const playsetNameParamsSchema = z.object({ name: playsetNameSchema });
 
-export const postPlayersIdPlaysetsNameExecuteParamsSchema = z.object({ id: z.string().describe('The player key'), name: playsetNameSchema });
+export const postPlayersIdPlaysetsNameExecuteParamsSchema = z.object({ id: opaqueText().describe('The player key'), name: playsetNameSchema });
 export type PostPlayersIdPlaysetsNameExecuteParams = z.infer<typeof postPlayersIdPlaysetsNameExecuteParamsSchema>;
 
 /** A saved playset as the owner reads it back. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from '../text.ts';
 import { NATIVE_FORMATS } from '../artwork-object.ts';
 
 // Posts under /api/v1 (SPEC.md §2, §3: camelCase, sqid ids): the upload and edit fields, and the
@@ -22,26 +23,23 @@ export function normalizeHashtags(raw: readonly string[]): string[] {
   return [...new Set(raw.map(normalizeHashtagInput).filter((t) => t.length > 0))];
 }
 
-const hashtag = z
-  .string()
+const hashtag = text()
   .max(MAX_HASHTAG_CHARS, `a hashtag has at most ${MAX_HASHTAG_CHARS} characters`)
   .regex(/^[^\s#,]+$/u, 'a hashtag has no spaces, commas or inner #');
 
 /** Takes raw hashtags, normalizes them, then enforces the limits on the normalized list. */
 export const hashtagsSchema = z
-  .array(z.string().max(256))
+  .array(text({ max: 256 }))
   .max(MAX_HASHTAGS_PER_POST * 4)
   .transform(normalizeHashtags)
   .pipe(z.array(hashtag).max(MAX_HASHTAGS_PER_POST, `at most ${MAX_HASHTAGS_PER_POST} hashtags per post`));
 
-export const titleSchema = z
-  .string()
+export const titleSchema = text()
   .transform((s) => s.trim())
   .pipe(z.string().min(1, 'the title is required').max(MAX_TITLE_CHARS, `the title has at most ${MAX_TITLE_CHARS} characters`));
 
 /** An empty description is stored as null (no description). */
-export const descriptionSchema = z
-  .string()
+export const descriptionSchema = text()
   .max(MAX_DESCRIPTION_CHARS, `the description has at most ${MAX_DESCRIPTION_CHARS} characters`)
   .transform((s) => (s.trim() === '' ? null : s));
 
@@ -137,7 +135,7 @@ export const postDetailSchema = postSummarySchema.extend({
 });
 export type PostDetail = z.infer<typeof postDetailSchema>;
 
-export const postParamsSchema = z.object({ sqid: z.string().min(1).max(64) });
+export const postParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 64 }) });
 export type PostParams = z.infer<typeof postParamsSchema>;
 
 export const deletePostsSqidResponse204Schema = z.null().describe('Deleted');

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { opaqueText } from '../text.ts';
 
 // Reactions under /api/v1 (SPEC.md §1): the emoji reactions of a post.
 
 
-export const reactionPostParamsSchema = z.object({ sqid: z.string().min(1).max(32).describe('sqid of the post') });
+export const reactionPostParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the post') });
 
 export const reactionSummarySchema = z.object({
   totals: z.array(z.object({ emoji: z.string(), count: z.int().min(1) })).describe('per emoji, most used first'),
@@ -11,5 +12,5 @@ export const reactionSummarySchema = z.object({
 });
 export type ReactionSummary = z.infer<typeof reactionSummarySchema>;
 
-export const reactionParamsSchema = reactionPostParamsSchema.extend({ emoji: z.string().max(256).describe('the reaction, URL-encoded: any 1–20 characters') });
+export const reactionParamsSchema = reactionPostParamsSchema.extend({ emoji: opaqueText({ max: 256 }).describe('the reaction, URL-encoded: any 1–20 characters') });
 export type ReactionParams = z.infer<typeof reactionParamsSchema>;

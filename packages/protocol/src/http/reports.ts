@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from '../text.ts';
 import { codePointLength } from '../requests.ts';
 
 // Reports under /api/v1 (SPEC.md §1): a member reports a post, comment or member.
@@ -19,9 +20,8 @@ export type Report = z.infer<typeof reportSchema>;
 
 export const postReportsBodySchema = z.object({
           targetType: z.enum(REPORT_TARGET_TYPES),
-          targetId: z.string().min(1).max(32).describe('sqid of the post, comment or member'),
-          reason: z
-            .string()
+          targetId: opaqueText({ min: 1, max: 32 }).describe('sqid of the post, comment or member'),
+          reason: text()
             .max(MAX_REASON_CHARS * 4)
             .trim()
             .refine((s) => codePointLength(s) >= 1 && codePointLength(s) <= MAX_REASON_CHARS, { error: `a reason is 1–${MAX_REASON_CHARS} characters` }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text.ts';
 import { listQuerySchema } from './lists.ts';
 import { listSchema } from './lists.ts';
 import { postSummarySchema } from './posts.ts';
@@ -17,8 +18,7 @@ export type HashtagHit = z.infer<typeof hashtagHitSchema>;
 export const searchResponseSchema = z.union([listSchema(postSummarySchema), listSchema(artistHitSchema), listSchema(hashtagHitSchema)]);
 
 export const searchQuerySchema = listQuerySchema.extend({
-  q: z
-    .string()
+  q: text()
     .transform((s) => s.trim())
     .pipe(z.string().min(1, 'type something to search for').max(100)),
   type: z.enum(SEARCH_TYPES).default('artworks'),

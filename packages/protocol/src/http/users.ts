@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opaqueText, text } from '../text.ts';
 import { handleSchema } from './handles.ts';
 
 // Members under /api/v1 (SPEC.md §1, §3: camelCase, sqid ids): profiles, the own-profile edit, the
@@ -12,8 +13,8 @@ export const userRoleSchema = z.enum(['member', 'moderator', 'owner']);
 export type UserRole = z.infer<typeof userRoleSchema>;
 
 /** Path of a member route. */
-export const userSqidParamsSchema = z.object({ sqid: z.string().min(1).max(64).describe('public id of the member') });
-export const userHandleParamsSchema = z.object({ handle: z.string().min(1).max(128) });
+export const userSqidParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 64 }).describe('public id of the member') });
+export const userHandleParamsSchema = z.object({ handle: opaqueText({ min: 1, max: 128 }) });
 
 /**
  * The two shapes a member is shown in (HTTP JSON, camelCase, sqid ids — SPEC.md §3). The public
@@ -46,7 +47,7 @@ export const BIO_MAX = 1000;
 export const profilePatchSchema = z
   .object({
     handle: handleSchema.optional(),
-    bio: z.string().max(BIO_MAX, `A bio has at most ${BIO_MAX} characters`).nullable().optional(),
+    bio: text().max(BIO_MAX, `A bio has at most ${BIO_MAX} characters`).nullable().optional(),
     avatarUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
     monitoredHashtags: z.array(z.enum(MONITORED_HASHTAGS)).max(MONITORED_HASHTAGS.length * 2).optional().describe('monitored hashtags to opt in to (SPEC.md §1)'),
     emailDigest: z.boolean().optional().describe('receive the daily email digest of unread notifications (SPEC.md §6)'),
