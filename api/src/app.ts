@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { deviceHttpRoutes } from './features/device-http/routes.ts';
@@ -30,6 +30,7 @@ import { playsetRoutes } from './features/playsets/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { deviceAuthPlugin } from './plugins/device-auth.ts';
+import { responseSerializerCompiler } from './plugins/response-serializer.ts';
 import { clientErrorHandler, frameworkErrors } from './plugins/error-envelope.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { liveStreamsPlugin } from './plugins/live-streams.ts';
@@ -65,7 +66,8 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(storableValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Fast in production; outside it every response is also checked against the zod path (response-serializer.ts).
+  app.setSerializerCompiler(responseSerializerCompiler({ verify: config.env !== 'production' }));
   await app.register(errorHandlerPlugin);
   await app.register(securityHeadersPlugin, {
     // The API serves JSON (and the docs page); pages get their own CSP from the web app.

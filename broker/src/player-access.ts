@@ -1,4 +1,4 @@
-import { createDb, type DbHandle, players, revokedCertificates, users } from '@makapix/db';
+import { createDb, type DbHandle, literalLimit, players, revokedCertificates, users } from '@makapix/db';
 import { normalizeSerial } from '@makapix/pki';
 import { eq, sql } from 'drizzle-orm';
 
@@ -56,9 +56,10 @@ export function decideAccess(row: PlayerAccessRow | undefined, serial: string): 
   return { allowed: true };
 }
 
-// A named prepared statement: every CONNECT runs the same query, so PostgreSQL parses and plans it
+// A named prepared statement (exported for test/access-plan.int.test.ts): every CONNECT runs the same query, so PostgreSQL parses and plans it
 // once per pooled connection and drizzle builds it once, not on each of thousands of connects.
-const prepareAccessQuery = (handle: DbHandle) =>
+// A primary-key-like lookup: its generic plan is the custom plan, so PostgreSQL keeps it.
+export const prepareAccessQuery = (handle: DbHandle) =>
   handle.db
     .select({
       playerDeleted: sql<boolean>`${players.deletedAt} is not null`,
@@ -75,7 +76,9 @@ const prepareAccessQuery = (handle: DbHandle) =>
     .from(players)
     .leftJoin(users, eq(users.id, players.ownerId))
     .where(eq(players.playerKey, sql.placeholder('playerKey')))
-    .limit(1)
+    // A literal, not a parameter, so the plan PostgreSQL keeps after five runs is a generic one
+    // (@makapix/db prepared.ts; test/access.int.test.ts checks pg_prepared_statements).
+    .limit(literalLimit(1))
     .prepare('broker_player_access');
 
 /**

@@ -18,7 +18,7 @@ import { presentCommand } from '../features/players/command-input.ts';
 import { deleteCommand, findChannelUser, findShowableArtwork, insertCommand } from '../features/players/command-repo.ts';
 import { listOwnedPlayers, type PlayerRow } from '../features/players/repo.ts';
 import { requireOwnedPlayer } from '../features/players/service.ts';
-import { viewerForUser } from '../features/users/viewer.ts';
+import { viewerForUser } from '../domain/viewer.ts';
 
 export interface DevicePayload {
   type: CommandType;

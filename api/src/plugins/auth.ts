@@ -3,7 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errors } from '../errors.ts';
-import { findAccountStatus } from '../features/accounts/status-repo.ts';
+import { findViewerAccount, type Viewer, viewerOf, VISITOR } from '../domain/viewer.ts';
 
 export type Role = 'member' | 'moderator' | 'owner';
 export interface AuthUser {
@@ -30,11 +30,17 @@ declare module 'fastify' {
     signAccessToken: (user: AuthUser) => string;
   }
   interface FastifyRequest {
-    /** The authenticated member, or null for a visitor (set by requireUser / optionalUser). */
+    /** The authenticated member, or null for a visitor (set by requireUser / optionalUser / requireRole). */
     viewer: AuthUser | null;
+    /**
+     * What this request may see (domain/visibility.ts): the member's Viewer, read in the same query
+     * as their account status, or VISITOR. Set together with `viewer`.
+     */
+    audience: Viewer;
   }
 }
 
+const AUDIENCE = Symbol('audience');
 const ROLE_RANK: Record<Role, number> = { member: 0, moderator: 1, owner: 2 };
 export const ACCESS_TOKEN_TTL = '15m';
 
@@ -53,7 +59,17 @@ export const authPlugin = fp<{ jwtSecret: string }>(async (app: FastifyInstance,
     formatUser: (payload) => ({ id: Number(payload.sub), role: payload.role }),
   });
   app.decorateRequest('viewer', null);
+  // Fastify refuses an object as a request decorator's default: VISITOR until authenticate sets one.
+  app.decorateRequest('audience', {
+    getter(this: FastifyRequest & { [AUDIENCE]?: Viewer }) {
+      return this[AUDIENCE] ?? VISITOR;
+    },
+    setter(this: FastifyRequest & { [AUDIENCE]?: Viewer }, audience: Viewer) {
+      this[AUDIENCE] = audience;
+    },
+  });
 
+  /** Verifies the token and reads the account once (status, role, opt-ins); sets `viewer` and `audience`. */
   async function authenticate(req: FastifyRequest): Promise<AuthUser> {
     if (!req.headers.authorization?.startsWith('Bearer ')) throw errors.unauthorized();
     let claims: AuthUser;
@@ -62,24 +78,26 @@ export const authPlugin = fp<{ jwtSecret: string }>(async (app: FastifyInstance,
     } catch {
       throw errors.unauthorized('The access token is invalid or expired', 'invalid_token');
     }
-    const status = Number.isSafeInteger(claims.id) ? await findAccountStatus(app.db, claims.id) : null;
-    if (!status || status.deletedAt || status.deactivatedAt) throw errors.unauthorized('This account no longer exists', 'account_inactive');
-    if (status.bannedUntil && status.bannedUntil > new Date()) {
-      throw errors.forbidden(`This account is banned until ${status.bannedUntil.toISOString()}`, 'banned');
+    const account = Number.isSafeInteger(claims.id) ? await findViewerAccount(app.db, claims.id) : null;
+    if (!account || account.deletedAt || account.deactivatedAt) throw errors.unauthorized('This account no longer exists', 'account_inactive');
+    if (account.bannedUntil && account.bannedUntil > new Date()) {
+      throw errors.forbidden(`This account is banned until ${account.bannedUntil.toISOString()}`, 'banned');
     }
-    return { id: status.id, role: status.role };
+    const user = { id: account.id, role: account.role };
+    req.viewer = user;
+    req.audience = viewerOf(account);
+    return user;
   }
 
   app.decorate('requireUser', async (req: FastifyRequest) => {
-    req.viewer = await authenticate(req);
+    await authenticate(req);
   });
   app.decorate('optionalUser', async (req: FastifyRequest) => {
-    req.viewer = req.headers.authorization ? await authenticate(req) : null;
+    if (req.headers.authorization) await authenticate(req);
   });
   app.decorate('requireRole', (role: Role) => async (req: FastifyRequest) => {
     const user = await authenticate(req);
     if (ROLE_RANK[user.role] < ROLE_RANK[role]) throw errors.forbidden(`This needs the ${role} role`);
-    req.viewer = user;
   });
   app.decorate('signAccessToken', (user: AuthUser) => app.jwt.sign({ sub: String(user.id), role: user.role }));
 });

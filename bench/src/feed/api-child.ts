@@ -4,6 +4,7 @@ import { buildApp } from '@makapix/api/app';
 import { loadConfig } from '@makapix/api/config';
 import { z } from 'zod';
 import { serveChild } from './children.ts';
+import { runDeviceLoad } from './device-load.ts';
 import { instrumentApp } from './instrument.ts';
 import { createProfiler } from './profile.ts';
 
@@ -23,6 +24,10 @@ const argsSchema = z.object({
   instrument: z.boolean(),
   /** FEED_CACHE_TTL_MS; omitted = the api's default (the visitors' micro-cache on). */
   feedCacheTtlMs: z.number().int().min(0).optional(),
+  /** The seeded member (member contender) and their player (device round trip). */
+  member: z.object({ userId: z.int().positive(), playerKey: z.string() }),
+  /** The device round trip's closed loop (device-load.ts). */
+  device: z.object({ concurrency: z.int().positive(), seconds: z.number().positive() }),
 });
 const args = argsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 
@@ -61,6 +66,9 @@ serveChild(
     timings: () => timings?.read() ?? null,
     profileStart: () => profiler?.start(),
     profileStop: () => profiler?.stop() ?? null,
+    // A fresh 15-minute access token per member run: the whole benchmark may outlast one.
+    memberToken: () => app.signAccessToken({ id: args.member.userId, role: 'member' }),
+    deviceQueryPosts: () => runDeviceLoad(app, args.member.playerKey, config.vault.publicBaseUrl, args.device.concurrency, args.device.seconds),
   },
   () => app.close(),
 );

@@ -10,7 +10,11 @@ import type { Goal } from './report.ts';
 export const THROUGHPUT_GOAL = 0.5;
 export const P99_GOAL_MS = 20;
 
-export function goalsOf(reference: RunResult, contender: RunResult, connections: number): Goal[] {
+/** Issue 14: a logged-in member's page (never cached) at 50 connections. */
+export const MEMBER_P99_GOAL_MS = 40;
+export const MEMBER_POSTGRES_CPU_GOAL_MS = 0.4;
+
+export function goalsOf(reference: RunResult, contender: RunResult, member: RunResult, connections: number): Goal[] {
   const ratio = contender.reqPerSec / reference.reqPerSec;
   return [
     {
@@ -24,6 +28,18 @@ export function goalsOf(reference: RunResult, contender: RunResult, connections:
       target: `≤ ${P99_GOAL_MS} ms`,
       measured: `${contender.latencyMs.p99} ms`,
       pass: contender.latencyMs.p99 <= P99_GOAL_MS,
+    },
+    {
+      name: `member p99 latency at ${connections} connections`,
+      target: `≤ ${MEMBER_P99_GOAL_MS} ms`,
+      measured: `${member.latencyMs.p99} ms (${member.reqPerSec.toFixed(0)} req/s)`,
+      pass: member.latencyMs.p99 <= MEMBER_P99_GOAL_MS,
+    },
+    {
+      name: 'PostgreSQL CPU per member page',
+      target: `≤ ${MEMBER_POSTGRES_CPU_GOAL_MS} ms`,
+      measured: `${member.cpuMsPerRequest.postgres.toFixed(3)} ms`,
+      pass: member.cpuMsPerRequest.postgres <= MEMBER_POSTGRES_CPU_GOAL_MS,
     },
   ];
 }

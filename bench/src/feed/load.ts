@@ -21,11 +21,13 @@ export interface LoadTarget {
   label: string;
   url: string;
   pid: number;
+  /** Request headers (the member contender's `Authorization: Bearer`). */
+  headers?: Record<string, string>;
 }
 
 export async function runLoad(target: LoadTarget, connections: number, seconds: number, postmasterPid: number): Promise<RunResult> {
   const before = cpuSnapshot(target.pid, postmasterPid);
-  const r = await autocannon({ url: target.url, connections, duration: seconds, timeout: 10 });
+  const r = await autocannon({ url: target.url, connections, duration: seconds, timeout: 10, ...(target.headers ? { headers: target.headers } : {}) });
   const cpu = cpuSince(before, target.pid, postmasterPid);
   const requests = r.requests.total;
   const per = (ms: number) => ms / Math.max(1, requests);

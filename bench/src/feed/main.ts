@@ -51,9 +51,9 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 async function run(): Promise<void> {
-  const ctx: Context = { opts, services, log };
   const seeded = await seedFeed(services.databaseUrl, opts.owners, opts.posts);
   log(`seeded ${seeded.owners} owners and ${seeded.posts} posts in ${seeded.seconds.toFixed(1)} s (posts: ${seeded.tableMb.toFixed(1)} MB)`);
+  const ctx: Context = { opts, services, log, member: seeded.member };
 
   const contender = await startApi(ctx, false);
   started.push(contender);
@@ -138,7 +138,9 @@ async function run(): Promise<void> {
     runs: measured.runs,
     reference: measured.reference,
     contender: measured.contender,
-    goals: goalsOf(measured.reference, measured.contender, opts.connections),
+    member: measured.member,
+    device: measured.device,
+    goals: goalsOf(measured.reference, measured.contender, measured.member, opts.connections),
     explain,
     ladder,
     instrumented,

@@ -1,9 +1,12 @@
 import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnServer, type ServerChild } from './children.ts';
 import type { Timings } from './instrument.ts';
-import { best, describeRun, runLoad, type RunResult } from './load.ts';
+import { best, describeRun, type LoadTarget, runLoad, type RunResult } from './load.ts';
+import { cpuSince, cpuSnapshot } from './cpu.ts';
+import type { DeviceLoadResult } from './device-load.ts';
 import type { FeedBenchOptions } from './options.ts';
 import type { ProfileSummary } from './profile.ts';
 import type { FeedServices } from './services.ts';
@@ -27,7 +30,12 @@ export interface Context {
   opts: FeedBenchOptions;
   services: FeedServices;
   log: (line: string) => void;
+  /** The seeded member (seed.ts): the member contender and the device round trip act as them. */
+  member: { userId: number; playerKey: string };
 }
+
+/** The device round trip: 10 requests in flight (a fleet's worth of players asking at once). */
+const DEVICE_CONCURRENCY = 10;
 
 export const feedPath = (limit: number) => `/api/v1/feeds/recent?limit=${limit}`;
 const logFile = (ctx: Context) => path.join(ctx.services.runDir, 'children.log');
@@ -35,7 +43,8 @@ const logFile = (ctx: Context) => path.join(ctx.services.runDir, 'children.log')
 /** The real api; `cached: false` turns off the visitors' micro-cache (the path a member's request takes). */
 export function startApi(ctx: Context, instrument: boolean, cached = true): Promise<ServerChild> {
   const { services } = ctx;
-  const config = { databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, runDir: services.runDir, instrument, ...(cached ? {} : { feedCacheTtlMs: 0 }) };
+  const device = { concurrency: DEVICE_CONCURRENCY, seconds: ctx.opts.runSeconds };
+  const config = { databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, runDir: services.runDir, instrument, member: ctx.member, device, ...(cached ? {} : { feedCacheTtlMs: 0 }) };
   const name = `api${instrument ? ' (instrumented)' : ''}${cached ? '' : ' (micro-cache off)'}`;
   return spawnServer(name, API_CHILD, config, { logFile: logFile(ctx) });
 }
@@ -72,24 +81,55 @@ export async function checkSameBody(ctx: Context, server: ServerChild, body: Bod
 
 const target = (ctx: Context, s: ServerChild, label: string) => ({ label, url: s.url(feedPath(ctx.opts.limit)), pid: s.pid });
 
-/** Warm-up of each side, then `rounds` alternating measured runs (reference first). */
+/**
+ * Warm-up of each side, then `rounds` alternating measured runs: the reference, the api as a
+ * visitor (micro-cache), the same api as a logged-in member (`Authorization: Bearer`, so the cache
+ * never applies: every request authenticates, reads the viewer and queries), and the device
+ * `query_posts` round trip in the same api process.
+ */
 export async function measure(ctx: Context, reference: ServerChild, contender: ServerChild) {
   const { opts, services, log } = ctx;
-  const sides = [target(ctx, reference, 'reference'), target(ctx, contender, 'contender')];
+  const sides = [target(ctx, reference, 'reference'), target(ctx, contender, 'contender'), target(ctx, contender, 'member')];
+  const withToken = async (side: LoadTarget): Promise<LoadTarget> =>
+    side.label.startsWith('member') ? { ...side, headers: { authorization: `Bearer ${await contender.call<string>('memberToken')}` } } : side;
   for (const side of sides) {
     log(`warm-up ${side.label}: ${opts.warmupSeconds} s`);
-    await runLoad(side, opts.connections, opts.warmupSeconds, services.postmasterPid);
+    await runLoad(await withToken(side), opts.connections, opts.warmupSeconds, services.postmasterPid);
   }
+  await deviceRun(ctx, contender, 'device warm-up');
   const runs: RunResult[] = [];
+  const device: RunResult[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     for (const side of sides) {
-      const run = await runLoad({ ...side, label: `${side.label} #${round}` }, opts.connections, opts.runSeconds, services.postmasterPid);
+      const run = await runLoad(await withToken({ ...side, label: `${side.label} #${round}` }), opts.connections, opts.runSeconds, services.postmasterPid);
       log(describeRun(run));
       runs.push(run);
     }
+    const run = await deviceRun(ctx, contender, `device query_posts #${round}`);
+    log(describeRun(run));
+    device.push(run);
   }
   const pick = (label: string) => best(runs.filter((r) => r.label.startsWith(label)));
-  return { runs, reference: pick('reference'), contender: pick('contender') };
+  return { runs: [...runs, ...device], reference: pick('reference'), contender: pick('contender'), member: pick('member'), device: best(device) };
+}
+
+/** One closed-loop device run inside the api child (device-load.ts), with the CPU it cost. */
+async function deviceRun(ctx: Context, api: ServerChild, label: string): Promise<RunResult> {
+  const before = cpuSnapshot(api.pid, ctx.services.postmasterPid);
+  const r = await api.call<DeviceLoadResult>('deviceQueryPosts', (ctx.opts.runSeconds + 30) * 1000);
+  const cpu = cpuSince(before, api.pid, ctx.services.postmasterPid);
+  const per = (ms: number) => ms / Math.max(1, r.requests);
+  return {
+    label,
+    seconds: r.seconds,
+    requests: r.requests,
+    reqPerSec: r.requests / r.seconds,
+    latencyMs: r.latencyMs,
+    failures: { non2xx: r.failures, errors: 0, timeouts: 0 },
+    bytesPerResponse: r.bytesPerResponse,
+    cpuMsPerRequest: { server: per(cpu.server), postgres: per(cpu.postgres), loadGenerator: 0 },
+    load1: os.loadavg()[0] as number,
+  };
 }
 
 /** A short warm-up, then one diagnostic run. */

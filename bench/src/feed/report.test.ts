@@ -22,8 +22,14 @@ describe('goals and best runs', () => {
   });
 
   it('passes at exactly half the reference throughput and 20 ms p99, fails just beyond', () => {
-    expect(goalsOf(run('ref', 1000, 2), run('con', 500, 20), 50).map((g) => g.pass)).toEqual([true, true]);
-    expect(goalsOf(run('ref', 1000, 2), run('con', 499, 21), 50).map((g) => g.pass)).toEqual([false, false]);
+    expect(goalsOf(run('ref', 1000, 2), run('con', 500, 20), run('mem', 300, 40), 50).map((g) => g.pass)).toEqual([true, true, true, true]);
+    expect(goalsOf(run('ref', 1000, 2), run('con', 499, 21), run('mem', 300, 40), 50).map((g) => g.pass).slice(0, 2)).toEqual([false, false]);
+  });
+
+  it('member goals: p99 at most 40 ms and at most 0.4 ms of PostgreSQL CPU per page', () => {
+    const member = (p99: number, postgres: number) => ({ ...run('mem', 300, p99), cpuMsPerRequest: { server: 1, postgres, loadGenerator: 0.1 } });
+    expect(goalsOf(run('ref', 1000, 2), run('con', 500, 20), member(40, 0.4), 50).map((g) => g.pass).slice(2)).toEqual([true, true]);
+    expect(goalsOf(run('ref', 1000, 2), run('con', 500, 20), member(41, 0.41), 50).map((g) => g.pass).slice(2)).toEqual([false, false]);
   });
 });
 

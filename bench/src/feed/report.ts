@@ -26,6 +26,10 @@ export interface FeedReport {
   runs: RunResult[];
   reference: RunResult;
   contender: RunResult;
+  /** The same api as a logged-in member (never cached). */
+  member: RunResult;
+  /** The device query_posts round trip (bench/src/feed/device-load.ts). */
+  device: RunResult;
   goals: Goal[];
   explain: ExplainLine[];
   ladder: { rung: string; run: RunResult }[];
@@ -42,19 +46,21 @@ const cpuTotal = (r: RunResult) => r.cpuMsPerRequest.server + r.cpuMsPerRequest.
 const cpuCells = (r: RunResult) => [f(r.cpuMsPerRequest.server, 3), f(r.cpuMsPerRequest.postgres, 3), f(r.cpuMsPerRequest.loadGenerator, 3)];
 
 function mainTable(r: FeedReport): string {
-  const { reference: ref, contender: con } = r;
+  const { reference: ref, contender: con, member: mem, device: dev } = r;
   const ratio = (a: number, b: number) => `${f(a / b, 2)}×`;
+  const sides = [ref, con, mem, dev];
+  const cells = (cell: (x: RunResult) => string) => sides.map(cell);
   return table(
-    ['best run of each side', 'reference (bare Fastify, same bytes)', 'contender (real api, as a visitor)', 'contender / reference'],
+    ['best run of each side', 'reference (bare Fastify, same bytes)', 'contender (real api, as a visitor)', 'member (real api, logged in)', 'device query_posts (handler, 10 in flight)', 'visitor / reference', 'member / reference'],
     [
-      ['**requests/s** ↑', `**${int(ref.reqPerSec)}**`, `**${int(con.reqPerSec)}**`, `**${ratio(con.reqPerSec, ref.reqPerSec)}**`],
-      ['latency p50, ms ↓', String(ref.latencyMs.p50), String(con.latencyMs.p50), ratio(con.latencyMs.p50 || 1, ref.latencyMs.p50 || 1)],
-      ['**latency p99, ms** ↓', `**${ref.latencyMs.p99}**`, `**${con.latencyMs.p99}**`, ratio(con.latencyMs.p99 || 1, ref.latencyMs.p99 || 1)],
-      ['latency mean / max, ms', `${f(ref.latencyMs.mean, 2)} / ${ref.latencyMs.max}`, `${f(con.latencyMs.mean, 2)} / ${con.latencyMs.max}`, ''],
-      ['server process CPU per request, ms', f(ref.cpuMsPerRequest.server, 3), f(con.cpuMsPerRequest.server, 3), ratio(con.cpuMsPerRequest.server, ref.cpuMsPerRequest.server)],
-      ['PostgreSQL CPU per request, ms', f(ref.cpuMsPerRequest.postgres, 3), f(con.cpuMsPerRequest.postgres, 3), ''],
-      ['load generator CPU per request, ms', f(ref.cpuMsPerRequest.loadGenerator, 3), f(con.cpuMsPerRequest.loadGenerator, 3), ''],
-      ['bytes per response (with headers)', int(ref.bytesPerResponse), int(con.bytesPerResponse), ''],
+      ['**requests/s** ↑', ...cells((x) => `**${int(x.reqPerSec)}**`), `**${ratio(con.reqPerSec, ref.reqPerSec)}**`, `**${ratio(mem.reqPerSec, ref.reqPerSec)}**`],
+      ['latency p50, ms ↓', ...cells((x) => String(x.latencyMs.p50)), ratio(con.latencyMs.p50 || 1, ref.latencyMs.p50 || 1), ratio(mem.latencyMs.p50 || 1, ref.latencyMs.p50 || 1)],
+      ['**latency p99, ms** ↓', ...cells((x) => `**${x.latencyMs.p99}**`), ratio(con.latencyMs.p99 || 1, ref.latencyMs.p99 || 1), ratio(mem.latencyMs.p99 || 1, ref.latencyMs.p99 || 1)],
+      ['latency mean / max, ms', ...cells((x) => `${f(x.latencyMs.mean, 2)} / ${x.latencyMs.max}`), '', ''],
+      ['server process CPU per request, ms', ...cells((x) => f(x.cpuMsPerRequest.server, 3)), ratio(con.cpuMsPerRequest.server, ref.cpuMsPerRequest.server), ratio(mem.cpuMsPerRequest.server, ref.cpuMsPerRequest.server)],
+      ['**PostgreSQL CPU per request, ms**', ...cells((x) => `**${f(x.cpuMsPerRequest.postgres, 3)}**`), '', ''],
+      ['load generator CPU per request, ms', ...cells((x) => f(x.cpuMsPerRequest.loadGenerator, 3)), '', ''],
+      ['bytes per response', ...cells((x) => int(x.bytesPerResponse)), '', ''],
     ],
   );
 }
@@ -103,7 +109,8 @@ export function renderSection(r: FeedReport): string {
     `* Machine: ${m.os}, ${m.cpu}, nproc ${m.nproc}, ${f(m.ramGib)} GiB RAM; Node ${m.node}; ${m.postgres}; redis-server (Debian).`,
     `* Load average (1 / 5 / 15 min) when the measured runs began: ${loads(r.load.start)}; at the end: ${loads(r.load.end)}. ${r.load.waited}`,
     `* Data: ${int(s.posts)} ready, approved, public artworks by ${int(s.owners)} artists, seeded with one \`insert … select … from generate_series\` in ${f(s.seedSeconds)} s, then ANALYZE (posts with its indexes: ${f(s.tableMb)} MB).`,
-    `* Request: \`GET /api/v1/feeds/recent?limit=${s.limit}\` as a visitor; body ${int(s.bodyBytes)} bytes, \`${s.contentType}\`.`,
+    `* Request: \`GET /api/v1/feeds/recent?limit=${s.limit}\` as a visitor; body ${int(s.bodyBytes)} bytes, \`${s.contentType}\`. The member contender sends the same request to the same api process with \`Authorization: Bearer\` (a fresh access token of the first seeded artist per run), so the visitors' micro-cache never applies: authentication, the viewer lookup, the feed query and the serializer run on every request.`,
+    '* Device: `query_posts` (channel `all`, server order, limit 50) for a registered player of the same member, through the handler both transports share (api/src/features/device-requests/service.ts: idempotency claim in redis, device context, channel query, post objects), 10 requests in flight in the api child, one run per round after the HTTP sides (bench/src/feed/device-load.ts); the MQTT/TLS hop is the broker benchmark\'s. Its bytes are the JSON response without transport framing.',
     `* Load: autocannon (programmatic, in the orchestrating process), ${s.connections} connections, closed loop; ${s.warmupSeconds} s warm-up per side, then ${s.rounds} × ${s.runSeconds} s runs per side alternating reference / contender; the better run of each side is reported. autocannon records whole milliseconds.`,
     '* Contender: the real api — `buildApp(loadConfig(…))` from api/src, NODE_ENV=production, LOG_LEVEL=silent, default pool (10 PostgreSQL connections), no broker, device-inbox consumer off, default `FEED_CACHE_TTL_MS` (visitors\' pages micro-cached for 1 s, api/src/features/feeds/page-cache.ts; ladder rung 5 is the same api with it off) — in its own Node process (bench/src/feed/api-child.ts).',
     '* Reference: a bare Fastify route in its own Node process serving, from memory, the exact bytes and content type one request to the real endpoint returned (bench/src/feed/bare-child.ts, mode `static`); checked byte for byte before the runs.',

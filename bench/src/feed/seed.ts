@@ -36,11 +36,20 @@ const SEED_POSTS = `
     now() - make_interval(mins => $1::int - g)
   from keyed, owners, lateral (select encode(sha256(key::text::bytea), 'hex') as h) shard`;
 
+// The member contender and the device round trip act as the first artist, through one registered
+// player (PROTOCOL.md §2: a player acts for its owner, with the owner's opt-ins).
+const SEED_PLAYER = `
+  insert into players (player_key, owner_id, name, registered_at)
+  select gen_random_uuid(), min(id), 'Bench player', now() from users
+  returning owner_id as "ownerId", player_key as "playerKey"`;
+
 export interface SeedResult {
   owners: number;
   posts: number;
   seconds: number;
   tableMb: number;
+  /** The member behind the member contender and the device's player. */
+  member: { userId: number; playerKey: string };
 }
 
 export async function seedFeed(databaseUrl: string, owners: number, posts: number): Promise<SeedResult> {
@@ -50,6 +59,8 @@ export async function seedFeed(databaseUrl: string, owners: number, posts: numbe
   try {
     await client.query(SEED_OWNERS, [owners]);
     await client.query(SEED_POSTS, [posts]);
+    const player = await client.query<{ ownerId: string; playerKey: string }>(SEED_PLAYER);
+    const member = { userId: Number(player.rows[0]?.ownerId), playerKey: player.rows[0]?.playerKey ?? '' };
     await client.query('analyze users');
     await client.query('analyze posts');
     const counted = await client.query<{ owners: string; posts: string; bytes: string }>(
@@ -60,7 +71,7 @@ export async function seedFeed(databaseUrl: string, owners: number, posts: numbe
     if (!row || Number(row.posts) !== posts || Number(row.owners) !== owners) {
       throw new Error(`seed: expected ${owners} owners and ${posts} posts, found ${JSON.stringify(row)}`);
     }
-    return { owners, posts, seconds: (performance.now() - started) / 1000, tableMb: Number(row.bytes) / 1e6 };
+    return { owners, posts, seconds: (performance.now() - started) / 1000, tableMb: Number(row.bytes) / 1e6, member };
   } finally {
     await client.end();
   }

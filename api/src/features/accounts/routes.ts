@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiConfig } from '../../config.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { signedInUser } from '../users/viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 import { REFRESH_TOKEN_TTL_MS } from './secret-token.ts';
 import { createAccountService } from './service.ts';
 import { acceptedSchema, emailSchema, postAuthLoginBodySchema, postAuthLogoutResponse204Schema, postAuthRefreshResponseSchema, postAuthRegisterBodySchema, postAuthRegisterResponseSchema, postAuthResendVerificationBodySchema, postAuthResetPasswordBodySchema, postAuthResetPasswordResponseSchema, postAuthVerifyEmailBodySchema, postAuthVerifyEmailResponseSchema, postMePasswordBodySchema, signedInSchema, tokenSchema } from '@makapix/protocol';

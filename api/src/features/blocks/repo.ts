@@ -1,7 +1,7 @@
 import { blocks, type Database, follows, users } from '@makapix/db';
 import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { adjustReputation, REPUTATION_POINTS } from '../users/reputation.ts';
-import { memberRefColumns, type MemberRefRow, type TimeCursor } from '../follows/social-shapes.ts';
+import { memberRefColumns, type MemberRefRow, type TimeCursor } from '../../domain/social.ts';
 
 /** SPEC.md §4: a block in either direction refuses comments, reactions and follows between the two. */
 export async function isBlockedEitherWay(db: Database, a: number, b: number): Promise<boolean> {

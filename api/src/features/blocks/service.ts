@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import { findMember } from '../follows/repo.ts';
 import { type MemberRef } from '@makapix/protocol';
-import { readCursor, timeCursorSchema, toMemberRef } from '../follows/social-shapes.ts';
+import { readCursor, timeCursorSchema, toMemberRef } from '../../domain/social.ts';
 import { deleteBlock, insertBlock, isBlockedEitherWay, listBlocks } from './repo.ts';
 
 /** SPEC.md §4: comments, reactions and follows between a blocker and the blocked are refused both ways. */

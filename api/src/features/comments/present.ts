@@ -1,5 +1,5 @@
-import { toMemberRef } from '../follows/social-shapes.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import { toMemberRef } from '../../domain/social.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import type { CommentRow } from './repo.ts';
 import type { Comment, CommentState, Thread } from '@makapix/protocol';
 

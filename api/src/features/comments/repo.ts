@@ -1,6 +1,6 @@
 import { blocks, comments, type Database, users } from '@makapix/db';
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { memberRefColumns, type MemberRefRow } from '../follows/social-shapes.ts';
+import { memberRefColumns, type MemberRefRow } from '../../domain/social.ts';
 
 export interface CommentRef {
   id: number;

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { buildViewer } from '../users/viewer.ts';
 import { commentSchema, threadSchema } from '@makapix/protocol';
 import { createComment, deleteComment, editComment, listComments } from './service.ts';
 import { commentTextSchema, commentParamsSchema, patchCommentsIdBodySchema, commentPostParamsSchema, postPostsSqidCommentsBodySchema } from '@makapix/protocol';
@@ -34,7 +33,7 @@ export const commentRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: listSchema(threadSchema), ...errorsOf },
       },
     },
-    async (req) => listComments(app, await buildViewer(app, req.viewer), postIdOf(req.params.sqid), req.query),
+    async (req) => listComments(app, req.audience, postIdOf(req.params.sqid), req.query),
   );
 
   app.post(

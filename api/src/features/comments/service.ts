@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
-import { readCursor } from '../follows/social-shapes.ts';
+import { readCursor } from '../../domain/social.ts';
 import { notify } from '../notifications/service.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import { findVisiblePost } from '../reactions/repo.ts';
 import { interactablePost, visiblePost } from '../reactions/service.ts';
-import { viewerForUser } from '../users/viewer.ts';
+import { viewerForUser } from '../../domain/viewer.ts';
 import { type CommentJson, buildThreads, type ThreadJson, toCommentJson } from './present.ts';
 import {
   type CommentRef,

@@ -1,6 +1,6 @@
 import { type Database, posts, users } from '@makapix/db';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { inPromoted, VISITOR } from '../posts/visibility.ts';
+import { inPromoted, VISITOR } from '../../domain/visibility.ts';
 
 export interface PromotedRow {
   id: number;

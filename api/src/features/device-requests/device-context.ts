@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import { type DeviceRow, findPlayerWithOwner } from './repo.ts';
 
 /** Who a device acts for: its player row and its owner, with the owner's visibility Viewer. */
@@ -31,7 +31,7 @@ export function deviceContextOf(found: DeviceRow | null, now = new Date()): Devi
   };
 }
 
-/** One query: the player, its owner and the owner's opt-ins (features/users/viewer.ts reads the same). */
+/** One query: the player, its owner and the owner's opt-ins (domain/viewer.ts reads the same). */
 export async function loadDeviceContext(app: FastifyInstance, playerKey: string): Promise<DeviceContext | null> {
   return deviceContextOf(await findPlayerWithOwner(app.db, playerKey));
 }

@@ -8,7 +8,7 @@ import {
 } from '@makapix/protocol';
 import { artUrl } from '@makapix/vault';
 import type { Database } from '@makapix/db';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import { listPlaylistArtworks, type PostRow } from './posts-repo.ts';
 
 // PROTOCOL.md §5 "Artwork object" / "Playlist object": rows → wire objects, nulls omitted.

@@ -1,7 +1,19 @@
-import { type Database, playlistItems, posts, reactions, users } from '@makapix/db';
+import { type Database, literalLimit, playlistItems, posts, preparedPerDb, reactions, users } from '@makapix/db';
 import type { Criterion } from '@makapix/protocol';
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import { inPromoted, inPublicFeeds, onProfile, viewableByLink, type Viewer } from '../posts/visibility.ts';
+import {
+  inPromoted,
+  inPromotedPrepared,
+  inPublicFeeds,
+  inPublicFeedsPrepared,
+  isArtwork,
+  isReady,
+  onProfile,
+  onProfilePrepared,
+  preparedViewerValues,
+  viewableByLink,
+  type Viewer,
+} from '../../domain/visibility.ts';
 import { criteriaSql } from './criteria-sql.ts';
 
 /**
@@ -9,7 +21,8 @@ import { criteriaSql } from './criteria-sql.ts';
  * a visibility rule (those come from visibility.ts) but a precondition of the artwork object
  * (PROTOCOL.md §5 always sends storage_key, storage_shard and native_format).
  */
-const playable: SQL = and(eq(posts.state, 'ready'), eq(posts.nonConformant, false), sql`${posts.deletedAt} is null`)!;
+// Literals, not parameters: a prepared statement's generic plan must see them (packages/db/src/prepared.ts).
+const playable: SQL = and(isReady, sql`${posts.nonConformant} = false`, sql`${posts.deletedAt} is null`)!;
 
 const postColumns = {
   id: posts.id,
@@ -94,8 +107,54 @@ export interface FeedQuery {
 const usText = (col: SQL | SQL.Aliased | typeof posts.createdAt) =>
   sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+type Prepared = 'public' | 'promoted' | 'own';
+/** Device page sizes are 1–50 (PROTOCOL.md §5): the buckets up to 50. */
+const DEVICE_BUCKETS = [10, 20, 50] as const;
+
+/**
+ * The channels players poll all day — `all`/`artwork`, `promoted` and `user`, in server order,
+ * without criteria — as named prepared statements with literal constants and LIMITs, whose generic
+ * plan walks the id index and stops after a page (domain/generic-plans.int.test.ts). Everything else
+ * is built per request and planned with its values, on purpose: criteria combine freely (a plan per
+ * combination), `random` orders by a per-seed hash (a sort of every candidate whatever the plan),
+ * and a hashtag's or a target user's best plan depends on how many posts they have.
+ */
+const preparedChannels = preparedPerDb((db: Database) => {
+  const statement = (condition: SQL, name: string, bucket: number) =>
+    db
+      .select({ ...postColumns, sortKey: sql<string>`${posts.id}::text`.as('sort_key') })
+      .from(posts)
+      .innerJoin(users, eq(users.id, posts.ownerId))
+      .where(and(condition, playable, lt(posts.id, sql.placeholder('beforeId'))))
+      .orderBy(desc(posts.id))
+      .limit(literalLimit(bucket + 1))
+      .prepare(`device_channel_${name}_${bucket}`);
+  const channel = (condition: SQL, name: string) => new Map(DEVICE_BUCKETS.map((b) => [b, statement(condition, name, b)] as const));
+  return {
+    public: channel(inPublicFeedsPrepared(), 'public'),
+    promoted: channel(inPromotedPrepared(), 'promoted'),
+    own: channel(onProfilePrepared(true), 'own'),
+  };
+});
+
+function preparedChannelOf(q: FeedQuery): Prepared | null {
+  if (q.order.sort !== 'id' || q.criteria.length > 0 || q.limit > 50) return null;
+  if (q.scope.type === 'own') return q.viewer.userId === null ? null : 'own';
+  return q.scope.type === 'public' || q.scope.type === 'promoted' ? q.scope.type : null;
+}
+
 /** One page (limit + 1 rows, so the caller can tell whether there is more) of a device channel. */
 export async function queryFeedPosts(db: Database, q: FeedQuery): Promise<(PostRow & { sortKey: string })[]> {
+  const prepared = preparedChannelOf(q);
+  if (prepared) {
+    const bucket = DEVICE_BUCKETS.find((b) => b >= q.limit) ?? 50;
+    const rows = await preparedChannels(db)[prepared].get(bucket)!.execute({
+      ...preparedViewerValues(q.viewer),
+      ownerId: q.viewer.userId,
+      beforeId: q.after ? q.after.id : Number.MAX_SAFE_INTEGER,
+    });
+    return (rows.length > q.limit + 1 ? rows.slice(0, q.limit + 1) : rows) as (PostRow & { sortKey: string })[];
+  }
   // `reactions`: posts the target reacted to, each once, at its newest reaction (reacted_at).
   const r =
     q.scope.type !== 'reactions'
@@ -188,7 +247,7 @@ export async function listPlaylistArtworks(
     .from(playlistItems)
     .innerJoin(posts, eq(posts.id, playlistItems.artworkId))
     .innerJoin(users, eq(users.id, posts.ownerId))
-    .where(and(inArray(playlistItems.playlistId, [...playlistIds]), eq(posts.kind, 'artwork'), viewableByLink(viewer), playable))
+    .where(and(inArray(playlistItems.playlistId, [...playlistIds]), isArtwork, viewableByLink(viewer), playable))
     .orderBy(asc(playlistItems.playlistId), asc(playlistItems.position));
   return rows as (PostRow & { playlistId: number; dwellTimeMs: number })[];
 }

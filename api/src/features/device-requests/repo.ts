@@ -1,4 +1,4 @@
-import { blocks, comments, type Database, follows, players, playsets, users } from '@makapix/db';
+import { blocks, comments, type Database, follows, literalLimit, players, playsets, preparedPerDb, users } from '@makapix/db';
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 
 export interface DevicePlayerRow {
@@ -56,10 +56,10 @@ const prepareFindPlayerWithOwner = (db: Database) =>
     .from(players)
     .leftJoin(users, eq(users.id, players.ownerId))
     .where(eq(players.playerKey, sql.placeholder('playerKey')))
-    .limit(1)
+    .limit(literalLimit(1))
     .prepare('device_player_with_owner');
 
-const findPlayerWithOwnerQueries = new WeakMap<Database, ReturnType<typeof prepareFindPlayerWithOwner>>();
+const findPlayerWithOwnerQuery = preparedPerDb(prepareFindPlayerWithOwner);
 
 /**
  * The player behind a topic key or token with everything a device message needs, in ONE query
@@ -67,9 +67,7 @@ const findPlayerWithOwnerQueries = new WeakMap<Database, ReturnType<typeof prepa
  * (PROTOCOL.md §5 first checks).
  */
 export async function findPlayerWithOwner(db: Database, playerKey: string): Promise<DeviceRow | null> {
-  let query = findPlayerWithOwnerQueries.get(db);
-  if (!query) findPlayerWithOwnerQueries.set(db, (query = prepareFindPlayerWithOwner(db)));
-  const [row] = await query.execute({ playerKey });
+  const [row] = await findPlayerWithOwnerQuery(db).execute({ playerKey });
   if (!row) return null;
   const owner =
     row.ownerId === null || row.handle === null || row.role === null

@@ -1,6 +1,6 @@
 import { artworkImpressions, artworkViews, type Database, deviceViewEvents, posts } from '@makapix/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { viewableByLink, type Viewer } from '../posts/visibility.ts';
+import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 
 /**
  * The owner of a ready post the viewer (the player's owner) may open by link, or null — exactly the

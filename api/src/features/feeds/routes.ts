@@ -3,8 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema } from '@makapix/protocol';
 import { postSummarySchema } from '@makapix/protocol';
-import { VISITOR, type Viewer } from '../posts/visibility.ts';
-import { buildViewer } from '../users/viewer.ts';
+import { VISITOR, type Viewer } from '../../domain/visibility.ts';
 import { PageCache } from './page-cache.ts';
 import * as service from './service.ts';
 import { getFeedsHashtagsTagParamsSchema, getUsersSqidPostsParamsSchema } from '@makapix/protocol';
@@ -22,7 +21,7 @@ const feedSchema = listSchema(postSummarySchema);
 const responses = { 200: feedSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 const pagingNote = 'Newest first; `{items, nextCursor}` with keyset cursors, `limit` default 50, max 200 (SPEC.md §3).';
 
-/** SPEC.md §1 and §4 feeds; every one composes features/posts/visibility.ts. */
+/** SPEC.md §1 and §4 feeds; every one composes domain/visibility.ts. */
 export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, opts) => {
   const ctx: service.FeedsContext = { app, vaultBaseUrl: opts.vault.publicBaseUrl };
   const visitorPages = new PageCache({ ttlMs: opts.visitorCacheTtlMs, maxEntries: 1000 });
@@ -33,7 +32,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
    * is always built fresh for them.
    */
   async function publicPage(req: FastifyRequest, reply: FastifyReply, build: (viewer: Viewer) => Promise<Page>) {
-    if (req.viewer !== null || !visitorPages.enabled) return build(await buildViewer(app, req.viewer));
+    if (req.viewer !== null || !visitorPages.enabled) return build(req.audience);
     const body = await visitorPages.get(req.url, async () => Buffer.from(reply.serialize(await build(VISITOR)) as string));
     return reply.type(JSON_TYPE).send(body);
   }
@@ -91,7 +90,7 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
       preHandler: app.requireUser,
       schema: { tags: ['feeds'], summary: 'Artworks of the artists I follow', description: pagingNote, querystring: listQuerySchema, response: responses },
     },
-    async (req) => service.followingFeed(ctx, await buildViewer(app, req.viewer), req.query),
+    async (req) => service.followingFeed(ctx, req.audience, req.query),
   );
 
   app.get(
@@ -107,6 +106,6 @@ export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, 
         response: responses,
       },
     },
-    async (req) => service.profileFeed(ctx, await buildViewer(app, req.viewer), app.publicId.decode(req.params.sqid), req.query),
+    async (req) => service.profileFeed(ctx, req.audience, app.publicId.decode(req.params.sqid), req.query),
   );
 };

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { normalizeHashtagInput } from '@makapix/protocol';
 import { type PostSummary } from '@makapix/protocol';
-import { type ListRow, toPostSummary } from '../posts/present.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import { type ListRow, toPostSummary } from '../../domain/post-summary.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import * as repo from './repo.ts';
 
 export interface FeedsContext {

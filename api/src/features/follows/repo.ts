@@ -1,7 +1,7 @@
 import { type Database, follows, users } from '@makapix/db';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { adjustReputation, REPUTATION_POINTS } from '../users/reputation.ts';
-import { memberRefColumns, type MemberRefRow, type TimeCursor } from './social-shapes.ts';
+import { memberRefColumns, type MemberRefRow, type TimeCursor } from '../../domain/social.ts';
 
 export interface MemberState {
   id: number;

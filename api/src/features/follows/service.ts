@@ -5,7 +5,7 @@ import { assertNotBlocked } from '../blocks/service.ts';
 import { notify } from '../notifications/service.ts';
 import { deleteFollow, findMember, insertFollow, listFollows, type MemberState } from './repo.ts';
 import { type MemberRef } from '@makapix/protocol';
-import { readCursor, timeCursorSchema, toMemberRef } from './social-shapes.ts';
+import { readCursor, timeCursorSchema, toMemberRef } from '../../domain/social.ts';
 
 const isActive = (m: MemberState | null): m is MemberState => m !== null && !m.deletedAt && !m.deactivatedAt && !m.hiddenAt;
 

@@ -1,6 +1,6 @@
 import { PERMANENT_BAN_UNTIL } from '@makapix/db';
 import { postSummarySchema } from '@makapix/protocol';
-import { toPostSummary, type PublicIds } from '../posts/present.ts';
+import { toPostSummary, type PublicIds } from '../../domain/post-summary.ts';
 import type { AuditRow } from './audit-repo.ts';
 import { isBanActive } from './guards.ts';
 import type { ModCommentRow, ModMemberRow, ModPostRow, QueueRow } from './repo.ts';

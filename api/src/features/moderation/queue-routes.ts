@@ -1,7 +1,7 @@
 import { listQuerySchema, listSchema } from '@makapix/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors } from '../../errors.ts';
-import { signedInUser } from '../users/viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 import { errorBodySchema } from '@makapix/protocol';
 import { auditEntrySchema, queuePostSchema, modReportSchema, reportStatusSchema } from '@makapix/protocol';
 import { SQID_TARGET_TYPES, toAuditEntry, toQueuePost, toReport } from './present.ts';

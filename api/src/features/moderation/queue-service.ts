@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
-import { viewableByLink } from '../posts/visibility.ts';
+import { viewableByLink } from '../../domain/visibility.ts';
 import { type AuditFilter, type AuditRow, insertAudit, listAudit } from './audit-repo.ts';
 import { listApprovalQueue, type QueueRow } from './repo.ts';
 import { findReport, listReports, lockReportStatus, type ReportRow, type ReportStatus, updateReport } from './reports-repo.ts';

@@ -1,7 +1,7 @@
 import { comments, type Database, posts, users, type DbOrTx } from '@makapix/db';
-import { summaryColumns } from '../posts/repo.ts';
+import { summaryColumns } from '../../domain/post-summary.ts';
 import { and, asc, eq, gt, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import type { SummaryRow } from '../posts/present.ts';
+import type { SummaryRow } from '../../domain/post-summary.ts';
 
 /** A drizzle handle or an open transaction (moderation changes and their audit rows commit together). */
 export type { DbOrTx };

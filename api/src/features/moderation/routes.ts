@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { banMember, unbanMember } from '../../commands/ban-member.ts';
 import { errors } from '../../errors.ts';
 import { errorBodySchema } from '@makapix/protocol';
-import { signedInUser } from '../users/viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 import { modCommentSchema, modMemberSchema, modPostSchema } from '@makapix/protocol';
 import { toModComment, toModMember, toModPost } from './present.ts';
 import { queueRoutes } from './queue-routes.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import type { AuthUser } from '../../plugins/auth.ts';
 import { notify } from '../notifications/service.ts';
-import { viewableByLink, type Viewer } from '../posts/visibility.ts';
+import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 import { adjustReputation, REPUTATION_POINTS } from '../users/reputation.ts';
 import { insertAudit } from './audit-repo.ts';
 import { canActOnMember } from './guards.ts';

@@ -1,6 +1,6 @@
 import { notificationType } from '@makapix/db';
 import { memberRefSchema } from '@makapix/protocol';
-import { toMemberRef } from '../follows/social-shapes.ts';
+import { toMemberRef } from '../../domain/social.ts';
 import type { NotificationRow } from './repo.ts';
 import { type HubMessage, type Notification } from '@makapix/protocol';
 

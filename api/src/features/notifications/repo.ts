@@ -1,6 +1,6 @@
 import { type Database, notifications, users } from '@makapix/db';
 import { and, count, desc, eq, isNull, lt } from 'drizzle-orm';
-import { memberRefColumns, type MemberRefRow } from '../follows/social-shapes.ts';
+import { memberRefColumns, type MemberRefRow } from '../../domain/social.ts';
 
 export type NotificationType = (typeof notifications.$inferInsert)['type'];
 

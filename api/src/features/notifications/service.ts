@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { isBlockedEitherWay } from '../blocks/repo.ts';
-import { readCursor } from '../follows/social-shapes.ts';
+import { readCursor } from '../../domain/social.ts';
 import { type HubMessage } from '@makapix/protocol';
 import { notificationChannel, type NotificationJson, toNotificationJson } from './present.ts';
 import { countUnread, insertNotification, listNotifications, markAllRead, markRead, type NewNotification } from './repo.ts';

@@ -1,7 +1,7 @@
 import { playerCommands, posts, users } from '@makapix/db';
 import type { CommandType } from '@makapix/protocol';
 import { and, desc, eq, isNotNull, isNull, lt } from 'drizzle-orm';
-import { viewableByLink, type Viewer } from '../posts/visibility.ts';
+import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 import type { Db } from './repo.ts';
 
 export type CommandRow = typeof playerCommands.$inferSelect;
@@ -32,7 +32,7 @@ export async function listCommands(db: Db, playerId: number, page: { beforeId: n
 
 /**
  * PROTOCOL.md §6 `show_artwork`: a ready artwork the viewer may open by direct link
- * (features/posts/visibility.ts), with the fields the command carries.
+ * (domain/visibility.ts), with the fields the command carries.
  */
 export async function findShowableArtwork(db: Db, viewer: Viewer, postId: number) {
   const [row] = await db

@@ -1,8 +1,8 @@
 import { type Database, playlistItems, posts, users } from '@makapix/db';
 import { and, asc, count, desc, eq, inArray, lt } from 'drizzle-orm';
-import type { SummaryRow } from '../posts/present.ts';
-import { summaryColumns } from '../posts/repo.ts';
-import { onProfile, viewableByLink, type Viewer } from '../posts/visibility.ts';
+import type { SummaryRow } from '../../domain/post-summary.ts';
+import { summaryColumns } from '../../domain/post-summary.ts';
+import { onProfile, viewableByLink, type Viewer } from '../../domain/visibility.ts';
 
 // A playlist is a post of kind `playlist` (packages/db schema/posts.ts) with ordered playlist_items.
 // Its visibility is a post's: "hidden" is hidden_by_owner_at, so visibility.ts applies unchanged.

@@ -4,7 +4,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ownerRefSchema, postSummarySchema } from '@makapix/protocol';
 import { errorResponses } from '../../error-responses.ts';
-import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
 import { getUsersSqidPlaylistsParamsSchema, playlistParamsSchema, patchPlaylistsSqidBodySchema, playlistSummarySchema, postPlaylistsBodySchema, putPlaylistsSqidItemsBodySchema } from '@makapix/protocol';
 import { playlistDetailSchema } from '@makapix/protocol';
@@ -19,7 +18,6 @@ const detail = { 200: playlistDetailSchema, ...errorResponses(400, 401, 403, 404
 /** SPEC.md §5 playlists: ordered artworks with per-item dwell time, public or hidden. */
 export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = async (app, opts) => {
   const ctx: service.PlaylistsContext = { app, vaultBaseUrl: opts.vault.publicBaseUrl };
-  const viewerOf = async (req: { viewer: Parameters<typeof buildViewer>[1] }) => buildViewer(app, req.viewer);
 
   app.post(
     '/playlists',
@@ -33,7 +31,7 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
       },
     },
     async (req, reply) => {
-      const viewer = { ...(await viewerOf(req)), userId: req.viewer!.id };
+      const viewer = { ...req.audience, userId: req.viewer!.id };
       return reply.status(201).send(await service.createPlaylist(ctx, viewer, req.body));
     },
   );
@@ -41,7 +39,7 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
   app.get(
     '/playlists/:sqid',
     { preHandler: app.optionalUser, schema: { tags, summary: 'A playlist with the items the caller can see', params: playlistParamsSchema, response: detail } },
-    async (req) => service.getPlaylist(ctx, await viewerOf(req), req.params.sqid),
+    async (req) => service.getPlaylist(ctx, req.audience, req.params.sqid),
   );
 
   app.patch(
@@ -56,7 +54,7 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
         response: detail,
       },
     },
-    async (req) => service.changePlaylist(ctx, await viewerOf(req), req.params.sqid, req.body),
+    async (req) => service.changePlaylist(ctx, req.audience, req.params.sqid, req.body),
   );
 
   app.put(
@@ -72,14 +70,14 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
         response: detail,
       },
     },
-    async (req) => service.setPlaylistItems(ctx, await viewerOf(req), req.params.sqid, req.body.items),
+    async (req) => service.setPlaylistItems(ctx, req.audience, req.params.sqid, req.body.items),
   );
 
   app.delete(
     '/playlists/:sqid',
     { preHandler: app.requireUser, schema: { tags, summary: 'Delete a playlist (owner only)', params: playlistParamsSchema, response: { 204: z.null(), ...errorResponses(401, 403, 404) } } },
     async (req, reply) => {
-      await service.deletePlaylist(ctx, await viewerOf(req), req.params.sqid);
+      await service.deletePlaylist(ctx, req.audience, req.params.sqid);
       return reply.status(204).send(null);
     },
   );
@@ -97,6 +95,6 @@ export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = asyn
         response: { 200: listSchema(playlistSummarySchema), ...errorResponses(400, 404) },
       },
     },
-    async (req) => service.listMemberPlaylists(ctx, await viewerOf(req), req.params.sqid, req.query),
+    async (req) => service.listMemberPlaylists(ctx, req.audience, req.params.sqid, req.query),
   );
 };

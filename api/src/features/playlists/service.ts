@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../errors.ts';
 import { findMember } from '../follows/repo.ts';
-import { readCursor } from '../follows/social-shapes.ts';
+import { readCursor } from '../../domain/social.ts';
 import { type PostSummary } from '@makapix/protocol';
-import { toPostSummary } from '../posts/present.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import { toPostSummary } from '../../domain/post-summary.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import {
   findPlaylist,
   insertPlaylist,

@@ -1,33 +1,10 @@
-import type { PostDetail, PostFiles, PostStats, PostSummary } from '@makapix/protocol';
+import type { PostDetail, PostFiles, PostStats } from '@makapix/protocol';
 import { artUrl, upscaledUrl, VAULT_EXTS, type VaultExt } from '@makapix/vault';
+import { hasFiles, type ListRow, type PublicIds, type SummaryRow, toPostSummary } from '../../domain/post-summary.ts';
 
-// Rows → the JSON shapes of posts under /api/v1 (schemas in @makapix/protocol http/posts.ts), shared
-// by the posts, feeds and search routes. Every vault URL is built by @makapix/vault (PROTOCOL.md §8).
-
-export interface PublicIds {
-  encode(id: number): string;
-}
-
-
-/** The columns a summary needs (what feed and search queries select). */
-export interface SummaryRow {
-  id: number;
-  ownerId: number;
-  title: string;
-  hashtags: string[];
-  state: 'processing' | 'ready' | 'failed';
-  storageKey: string | null;
-  nativeFormat: VaultExt | null;
-  width: number | null;
-  height: number | null;
-  frameCount: number | null;
-  createdAt: Date;
-}
-
-/** A row of a post list: the summary with its owner's handle (posts/repo.ts listColumns). */
-export interface ListRow extends SummaryRow {
-  ownerHandle: string;
-}
+// Rows → the artwork page's JSON shape (schemas in @makapix/protocol http/posts.ts); the summary
+// every list shows is the domain's (domain/post-summary.ts). Every vault URL is built by
+// @makapix/vault (PROTOCOL.md §8).
 
 export interface DetailRow extends ListRow {
   description: string | null;
@@ -68,35 +45,14 @@ export function renditionFormats(row: RenditionFacts): VaultExt[] {
 
 export type RenditionFacts = Pick<DetailRow, 'frameCount' | 'nativeFormat' | 'uniqueColors' | 'alphaActual'>;
 
-const isReady = (row: SummaryRow): row is SummaryRow & { storageKey: string; nativeFormat: VaultExt } =>
-  row.state === 'ready' && row.storageKey !== null && row.nativeFormat !== null;
-
 /** Files exist only once the worker has finished (state ready, SPEC.md §2). */
 export function filesOf(row: SummaryRow & RenditionFacts, vaultBaseUrl: string): PostFiles | null {
-  if (!isReady(row)) return null;
+  if (!hasFiles(row)) return null;
   const key = row.storageKey;
   return {
     artUrl: artUrl(vaultBaseUrl, key, row.nativeFormat),
     upscaledUrl: upscaledUrl(vaultBaseUrl, key),
     renditions: renditionFormats(row).map((format) => ({ format, url: artUrl(vaultBaseUrl, key, format) })),
-  };
-}
-
-export function toPostSummary(row: SummaryRow, ownerHandle: string, ids: PublicIds, vaultBaseUrl: string): PostSummary {
-  const ready = isReady(row);
-  return {
-    id: ids.encode(row.id),
-    title: row.title,
-    hashtags: row.hashtags,
-    state: row.state,
-    owner: { id: ids.encode(row.ownerId), handle: ownerHandle },
-    width: row.width,
-    height: row.height,
-    nativeFormat: row.nativeFormat,
-    frameCount: row.frameCount,
-    artUrl: ready ? artUrl(vaultBaseUrl, row.storageKey, row.nativeFormat) : null,
-    upscaledUrl: ready ? upscaledUrl(vaultBaseUrl, row.storageKey) : null,
-    createdAt: row.createdAt.toISOString(),
   };
 }
 

@@ -2,27 +2,10 @@ import { artworkImpressions, artworkViews, comments, type Database, posts, react
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { PostStats } from '@makapix/protocol';
 import type { DetailRow } from './present.ts';
-import { viewableByLink, type Viewer } from './visibility.ts';
+import { listColumns } from '../../domain/post-summary.ts';
+import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 
 // Drizzle queries of the posts feature; every read of a post composes visibility.ts.
-
-/** The columns `toPostSummary` needs, for every list query (feeds, search, profile). */
-export const summaryColumns = {
-  id: posts.id,
-  ownerId: posts.ownerId,
-  title: posts.title,
-  hashtags: posts.hashtags,
-  state: posts.state,
-  storageKey: posts.storageKey,
-  nativeFormat: posts.nativeFormat,
-  width: posts.width,
-  height: posts.height,
-  frameCount: posts.frameCount,
-  createdAt: posts.createdAt,
-};
-
-/** A list row with its owner's handle; lists select it by joining `users` on the owner. */
-export const listColumns = { ...summaryColumns, ownerHandle: users.handle };
 
 const detailColumns = {
   ...listColumns,

@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
 import { MAX_UPLOAD_BYTES } from '@makapix/media';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { buildViewer } from '../users/viewer.ts';
 import { postPatchSchema } from '@makapix/protocol';
 import { readUploadForm } from './multipart.ts';
 import { errorBodySchema } from '@makapix/protocol';
@@ -42,7 +41,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
       const user = req.viewer!;
       const uploader = await service.chargeUpload(ctx, user);
       const form = await readUploadForm(req);
-      const post = await service.createPost(ctx, await buildViewer(app, user), uploader, form);
+      const post = await service.createPost(ctx, req.audience, uploader, form);
       return reply.status(202).send(post);
     },
   );
@@ -58,7 +57,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
         response: { 200: postDetailSchema, ...errorResponses },
       },
     },
-    async (req) => service.getPostDetail(ctx, await buildViewer(app, req.viewer), postId(req.params.sqid)),
+    async (req) => service.getPostDetail(ctx, req.audience, postId(req.params.sqid)),
   );
 
   app.patch(
@@ -73,7 +72,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
         response: { 200: postDetailSchema, ...errorResponses },
       },
     },
-    async (req) => service.updatePost(ctx, await buildViewer(app, req.viewer), postId(req.params.sqid), req.body),
+    async (req) => service.updatePost(ctx, req.audience, postId(req.params.sqid), req.body),
   );
 
   for (const [action, hidden] of [['hide', true], ['unhide', false]] as const) {
@@ -88,7 +87,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
           response: { 200: postDetailSchema, ...errorResponses },
         },
       },
-      async (req) => service.setPostHidden(ctx, await buildViewer(app, req.viewer), postId(req.params.sqid), hidden),
+      async (req) => service.setPostHidden(ctx, req.audience, postId(req.params.sqid), hidden),
     );
   }
 
@@ -104,7 +103,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
       },
     },
     async (req, reply) => {
-      await service.deletePost(ctx, await buildViewer(app, req.viewer), postId(req.params.sqid));
+      await service.deletePost(ctx, req.audience, postId(req.params.sqid));
       return reply.status(204).send(null);
     },
   );
@@ -123,7 +122,7 @@ export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, 
       },
     },
     async (req, reply) => {
-      const viewer = await buildViewer(app, req.viewer);
+      const viewer = req.audience;
       const row = await service.beginReplacement(ctx, viewer, req.viewer!, postId(req.params.sqid));
       const form = await readUploadForm(req);
       return reply.status(202).send(await service.replaceImage(ctx, viewer, row, form));

@@ -13,7 +13,7 @@ import type { UploadForm } from './multipart.ts';
 import { type PostDetail } from '@makapix/protocol';
 import { toPostDetail, type DetailRow } from './present.ts';
 import * as repo from './repo.ts';
-import type { Viewer } from './visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 
 export interface PostsContext {
   app: Pick<FastifyInstance, 'db' | 'publicId' | 'enqueue' | 'consumeRateLimit' | 'log'>;

@@ -1,6 +1,6 @@
 import { type Database, posts, reactions } from '@makapix/db';
 import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
-import { viewableByLink, type Viewer } from '../posts/visibility.ts';
+import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 import { adjustReputation, countMemberReactions, lockMemberPostReactions, REPUTATION_POINTS } from '../users/reputation.ts';
 
 export interface PostRef {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors } from '../../errors.ts';
 import { errorResponses } from '../../error-responses.ts';
-import { buildViewer } from '../users/viewer.ts';
 import { addReaction, reactionSummary, removeReaction } from './service.ts';
 import { reactionPostParamsSchema, reactionSummarySchema } from '@makapix/protocol';
 import { reactionParamsSchema } from '@makapix/protocol';
@@ -24,7 +23,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: app.optionalUser,
       schema: { tags, summary: 'Reaction totals per emoji, and mine', params: reactionPostParamsSchema, response: { 200: reactionSummarySchema, ...errorsOf } },
     },
-    async (req) => reactionSummary(app, await buildViewer(app, req.viewer), postIdOf(req.params.sqid)),
+    async (req) => reactionSummary(app, req.audience, postIdOf(req.params.sqid)),
   );
 
   app.put(
@@ -43,7 +42,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = req.viewer!;
       const postId = postIdOf(req.params.sqid);
       await addReaction(app, { userId: user.id, postId, emoji: req.params.emoji });
-      return reactionSummary(app, await buildViewer(app, user), postId);
+      return reactionSummary(app, req.audience, postId);
     },
   );
 
@@ -57,7 +56,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = req.viewer!;
       const postId = postIdOf(req.params.sqid);
       await removeReaction(app, { userId: user.id, postId, emoji: req.params.emoji });
-      return reactionSummary(app, await buildViewer(app, user), postId);
+      return reactionSummary(app, req.audience, postId);
     },
   );
 };

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
 import { notify } from '../notifications/service.ts';
-import type { Viewer } from '../posts/visibility.ts';
-import { viewerForUser } from '../users/viewer.ts';
+import type { Viewer } from '../../domain/visibility.ts';
+import { viewerForUser } from '../../domain/viewer.ts';
 import { deleteReaction, findPostOwnerId, findVisiblePost, insertReaction, type PostRef, reactionsOf, reactionTotals } from './repo.ts';
 
 export interface ReactionSummary {

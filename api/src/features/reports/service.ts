@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '../../errors.ts';
 import { findComment } from '../comments/repo.ts';
 import { findMember } from '../follows/repo.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import { findVisiblePost } from '../reactions/repo.ts';
-import { viewerForUser } from '../users/viewer.ts';
+import { viewerForUser } from '../../domain/viewer.ts';
 import { insertReport, PENDING_REPORT_CONSTRAINT, type ReportRow, type ReportTargetType } from './repo.ts';
 
 export interface ReportInput {

@@ -1,11 +1,17 @@
 import { blocks, type Database, posts, users } from '@makapix/db';
 import { and, arrayContains, asc, desc, eq, gt, ilike, isNull, lt, or, sql } from 'drizzle-orm';
-import type { ListRow } from '../posts/present.ts';
-import { listColumns } from '../posts/repo.ts';
-import { inPublicFeeds, type Viewer } from '../posts/visibility.ts';
+import type { ListRow } from '../../domain/post-summary.ts';
+import { listColumns } from '../../domain/post-summary.ts';
+import { inPublicFeeds, isArtwork, type Viewer } from '../../domain/visibility.ts';
 
 // SPEC.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
 // users.handle_canonical (3+ characters); shorter queries still work, by scan.
+//
+// Planned per execution on purpose (issue 14; feeds/repo.ts prepares the feeds instead): the best
+// plan depends on the text. A rare fragment wants the trigram index then a sort of its few matches;
+// a common one wants the id index walked backwards until a page is found. A generic plan knows
+// neither and, picked wrongly, walks the whole table for a rare word. The constants are literals
+// all the same (domain/visibility.ts), so each custom plan may use the partial feed index.
 
 /** A LIKE pattern matching `text` anywhere, with the LIKE wildcards in it taken literally. */
 export function containsPattern(text: string): string {
@@ -24,7 +30,7 @@ export async function searchArtworks(
     .select(listColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.ownerId))
-    .where(and(eq(posts.kind, 'artwork'), inPublicFeeds(viewer), matches, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
+    .where(and(isArtwork, inPublicFeeds(viewer), matches, page.beforeId === null ? undefined : lt(posts.id, page.beforeId)))
     .orderBy(desc(posts.id))
     .limit(page.limit + 1);
 }

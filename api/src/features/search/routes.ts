@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FeedsContext } from '../feeds/service.ts';
 import { errorBodySchema } from '@makapix/protocol';
 import { postSummarySchema } from '@makapix/protocol';
-import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
 import { artistHitSchema, hashtagHitSchema, searchResponseSchema } from '@makapix/protocol';
 import { searchQuerySchema } from '@makapix/protocol';
@@ -32,7 +31,7 @@ export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (a
       },
     },
     async (req) => {
-      const viewer = await buildViewer(app, req.viewer);
+      const viewer = req.audience;
       const { q, type, ...page } = req.query;
       if (type === 'artists') return service.searchArtists(ctx, viewer, q, page);
       if (type === 'hashtags') return service.searchHashtags(ctx, viewer, q, page);

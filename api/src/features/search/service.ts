@@ -4,7 +4,7 @@ import { errors } from '../../errors.ts';
 import { pageFrom, presentPage, type FeedsContext } from '../feeds/service.ts';
 import { normalizeHashtagInput } from '@makapix/protocol';
 import type { PostSummary } from '@makapix/protocol';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import * as repo from './repo.ts';
 
 

@@ -5,7 +5,7 @@ import { errors } from '../../errors.ts';
 import { ownProfileSchema, putMeAvatarBodySchema } from '@makapix/protocol';
 import * as repo from './repo.ts';
 import { createUserService } from './service.ts';
-import { signedInUser } from './viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 
 export interface AvatarRoutesOptions {
   vault: { publicBaseUrl: string };

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, nextIp, uniqueHandle } from '../../../test/fixtures/accounts.ts';
 import { insertReadyPost } from '../../../test/fixtures/seed-rows.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
-import { VISITOR } from '../posts/visibility.ts';
-import { buildViewer } from './viewer.ts';
+import { VISITOR } from '../../domain/visibility.ts';
+import { viewerForUser } from '../../domain/viewer.ts';
 
 describe('member profiles (SPEC.md §1)', () => {
   let t: TestApp;
@@ -160,13 +160,13 @@ describe('member profiles (SPEC.md §1)', () => {
     expect((await get(`/api/v1/users/by-handle/${deleted.handle}`)).statusCode).toBe(404);
   });
 
-  it('builds the Viewer from role and opt-ins; visitors get VISITOR', async () => {
+  it('builds the Viewer from role and opt-ins; unknown members see what visitors see', async () => {
     const m = await createMember(t, { role: 'moderator' });
     await patchMe({ monitoredHashtags: ['violence'] }, m.auth);
-    expect(await buildViewer(t.app, null)).toBe(VISITOR);
-    expect(await buildViewer(t.app, { id: m.id, role: 'moderator' })).toEqual({ userId: m.id, isModerator: true, monitoredOptIns: ['violence'] });
+    expect(await viewerForUser(t.app.db, 0)).toBe(VISITOR);
+    expect(await viewerForUser(t.app.db, m.id)).toEqual({ userId: m.id, isModerator: true, monitoredOptIns: ['violence'] });
     const plain = await createMember(t);
-    expect(await buildViewer(t.app, { id: plain.id, role: 'member' })).toEqual({ userId: plain.id, isModerator: false, monitoredOptIns: [] });
+    expect(await viewerForUser(t.app.db, plain.id)).toEqual({ userId: plain.id, isModerator: false, monitoredOptIns: [] });
   });
 });
 

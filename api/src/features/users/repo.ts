@@ -1,6 +1,6 @@
 import { auditLog, type Database, posts, users, type DbOrTx } from '@makapix/db';
 import { and, count, eq, isNull, ne } from 'drizzle-orm';
-import { onProfile, type Viewer } from '../posts/visibility.ts';
+import { onProfile, type Viewer } from '../../domain/visibility.ts';
 
 /** A drizzle handle or an open transaction. */
 export type Db = DbOrTx;
@@ -63,11 +63,6 @@ export interface ProfileChanges {
 export async function updateProfile(db: Db, id: number, changes: ProfileChanges): Promise<void> {
   if (Object.keys(changes).length === 0) return;
   await db.update(users).set(changes).where(eq(users.id, id));
-}
-
-export async function findViewerFields(db: Db, id: number): Promise<{ role: ProfileRow['role']; monitoredHashtags: string[] } | null> {
-  const [row] = await db.select({ role: users.role, monitoredHashtags: users.monitoredHashtags }).from(users).where(eq(users.id, id)).limit(1);
-  return row ?? null;
 }
 
 /** Sets a role and appends the audit row in one transaction (SPEC.md §1: every moderation action is logged). */

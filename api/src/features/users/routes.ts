@@ -9,7 +9,7 @@ import {
   userSqidParamsSchema,
 } from '@makapix/protocol';
 import { createUserService } from './service.ts';
-import { signedInUser } from './viewer.ts';
+import { signedInUser } from '../../domain/viewer.ts';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const users = createUserService(app);
@@ -37,12 +37,12 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: publicProfileSchema, ...errorResponses(401, 404) },
     },
     preHandler: app.optionalUser,
-  }, async (req) => users.getPublicProfileByHandle(req.params.handle, req.viewer));
+  }, async (req) => users.getPublicProfileByHandle(req.params.handle, req.audience));
 
   app.get('/users/:sqid', {
     schema: { tags: ['members'], summary: 'A member’s public profile', params: userSqidParamsSchema, response: { 200: publicProfileSchema, ...errorResponses(401, 404) } },
     preHandler: app.optionalUser,
-  }, async (req) => users.getPublicProfile(req.params.sqid, req.viewer));
+  }, async (req) => users.getPublicProfile(req.params.sqid, req.audience));
 
   app.post('/admin/users/:sqid/role', {
     schema: {
@@ -53,5 +53,5 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: publicProfileSchema, ...errorResponses(400, 401, 403, 404) },
     },
     preHandler: app.requireRole('owner'),
-  }, async (req) => users.setRole(signedInUser(req), req.params.sqid, req.body.role));
+  }, async (req) => users.setRole(signedInUser(req), req.audience, req.params.sqid, req.body.role));
 };

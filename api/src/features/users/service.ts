@@ -6,7 +6,7 @@ import { canonicalHandle, isReservedHandle } from '@makapix/protocol';
 import { type OwnProfile, type PublicProfile } from '@makapix/protocol';
 import { toOwnProfile, toPublicProfile } from './profile.ts';
 import * as repo from './repo.ts';
-import { buildViewer, viewerForUser } from './viewer.ts';
+import { type Viewer, viewerForUser } from '../../domain/viewer.ts';
 
 export interface ProfilePatch {
   handle?: string | undefined;
@@ -52,33 +52,32 @@ export function createUserService(app: FastifyInstance) {
   }
 
   /** Deleted and deactivated members do not exist to anyone; hidden ones only to moderators and themselves. */
-  async function publicProfileOf(row: repo.ProfileRow | null, caller: AuthUser | null): Promise<PublicProfile> {
+  async function publicProfileOf(row: repo.ProfileRow | null, viewer: Viewer): Promise<PublicProfile> {
     if (!row || row.deletedAt || row.deactivatedAt) throw errors.notFound('Member');
-    const viewer = await buildViewer(app, caller);
     if (row.hiddenAt && !viewer.isModerator && viewer.userId !== row.id) throw errors.notFound('Member');
     return toPublicProfile(row, encode, await repo.countProfilePosts(db, viewer, row.id));
   }
 
-  async function getPublicProfile(sqid: string, caller: AuthUser | null): Promise<PublicProfile> {
+  async function getPublicProfile(sqid: string, viewer: Viewer): Promise<PublicProfile> {
     const id = app.publicId.decode(sqid);
-    return publicProfileOf(id === null ? null : await repo.findProfileById(db, id), caller);
+    return publicProfileOf(id === null ? null : await repo.findProfileById(db, id), viewer);
   }
 
-  async function getPublicProfileByHandle(handle: string, caller: AuthUser | null): Promise<PublicProfile> {
-    return publicProfileOf(await repo.findProfileByCanonicalHandle(db, canonicalHandle(handle)), caller);
+  async function getPublicProfileByHandle(handle: string, viewer: Viewer): Promise<PublicProfile> {
+    return publicProfileOf(await repo.findProfileByCanonicalHandle(db, canonicalHandle(handle)), viewer);
   }
 
   /**
    * SPEC.md §1: the site owner grants and revokes moderator. Owners themselves are configured
    * (OWNER_EMAILS), so their role is not changed here — not even by another owner.
    */
-  async function setRole(actor: AuthUser, sqid: string, role: 'member' | 'moderator'): Promise<PublicProfile> {
+  async function setRole(actor: AuthUser, actorViewer: Viewer, sqid: string, role: 'member' | 'moderator'): Promise<PublicProfile> {
     const id = app.publicId.decode(sqid);
     const row = id === null ? null : await repo.findProfileById(db, id);
     if (!row || row.deletedAt) throw errors.notFound('Member');
     if (row.role === 'owner') throw errors.forbidden('The owner role is set by the OWNER_EMAILS configuration', 'forbidden');
     if (row.role !== role) await repo.setRoleAudited(db, { actorId: actor.id, userId: row.id, from: row.role, to: role });
-    return toPublicProfile({ ...row, role }, encode, await repo.countProfilePosts(db, await buildViewer(app, actor), row.id));
+    return toPublicProfile({ ...row, role }, encode, await repo.countProfilePosts(db, actorViewer, row.id));
   }
 
   return { getOwnProfile, updateOwnProfile, getPublicProfile, getPublicProfileByHandle, setRole };

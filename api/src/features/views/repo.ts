@@ -1,6 +1,6 @@
 import { artworkImpressions, artworkViews, type Database, posts, reactions } from '@makapix/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { viewableByLink, type Viewer } from '../posts/visibility.ts';
+import { viewableByLink, type Viewer } from '../../domain/visibility.ts';
 
 /** The owner of an artwork the viewer may see by direct link; null when they may not. */
 export async function findViewableArtworkOwner(db: Database, viewer: Viewer, postId: number): Promise<number | null> {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBodySchema } from '@makapix/protocol';
 import { postStatsSchema } from '@makapix/protocol';
-import { buildViewer } from '../users/viewer.ts';
 import * as service from './service.ts';
 import { getPostsSqidStatsQuerySchema, viewPostParamsSchema, statsResponseSchema, viewBodySchema, viewOutcomeSchema } from '@makapix/protocol';
 
@@ -28,7 +27,7 @@ export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const viewer = await buildViewer(app, req.viewer);
+      const viewer = req.audience;
       const client = { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' };
       const outcome = await service.reportView(ctx, viewer, client, app.publicId.decode(req.params.sqid), req.body);
       return reply.status(202).send(outcome);
@@ -47,6 +46,6 @@ export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: statsResponseSchema, ...errors4xx },
       },
     },
-    async (req) => service.postStats(ctx, await buildViewer(app, req.viewer), app.publicId.decode(req.params.sqid), req.query.days),
+    async (req) => service.postStats(ctx, req.audience, app.publicId.decode(req.params.sqid), req.query.days),
   );
 };

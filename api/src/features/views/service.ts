@@ -4,7 +4,7 @@ import { errors } from '../../errors.ts';
 import type { PostStats } from '@makapix/protocol';
 import { ownerStatsOf } from '../posts/repo.ts';
 import { loadOwnPost, utcDay } from '../posts/service.ts';
-import type { Viewer } from '../posts/visibility.ts';
+import type { Viewer } from '../../domain/visibility.ts';
 import * as repo from './repo.ts';
 
 export interface ViewsContext {

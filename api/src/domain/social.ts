@@ -1,7 +1,7 @@
 import { users } from '@makapix/db';
 import { decodeCursor, type MemberRef } from '@makapix/protocol';
 import { z } from 'zod';
-import { errors } from '../../errors.ts';
+import { errors } from '../errors.ts';
 
 // Helpers shared by the social features (follows, blocks, comments, notifications, reports,
 // playlists): the member reference of a list entry (MemberRef in @makapix/protocol) and list cursors.

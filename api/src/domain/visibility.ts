@@ -1,20 +1,8 @@
 import { blocks, MONITORED_HASHTAGS, posts, users } from '@makapix/db';
 import { and, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Viewer } from './viewer.ts';
 
-/**
- * Who is looking. Built once per request (web/API) or per device request (from the player's owner,
- * PROTOCOL.md §5: players follow their owner's opt-ins) and handed to every query.
- */
-export interface Viewer {
-  /** null for a visitor. */
-  userId: number | null;
-  /** Moderators and the site owner see hidden content (to moderate it). */
-  isModerator: boolean;
-  /** Monitored hashtags this member opted in to (SPEC.md §1); always empty for visitors. */
-  monitoredOptIns: readonly string[];
-}
-
-export const VISITOR: Viewer = { userId: null, isModerator: false, monitoredOptIns: [] };
+export { VISITOR, type Viewer } from './viewer.ts';
 
 // The one place where SPEC.md §1–4 visibility rules become SQL. Every feed, search, page, device
 // channel and command check composes these instead of restating conditions.
@@ -47,13 +35,21 @@ function notBlockedByViewer(viewer: Viewer): SQL | undefined {
 
 const isOwner = (viewer: Viewer): SQL | undefined => (viewer.userId === null ? undefined : eq(posts.ownerId, viewer.userId));
 
+/**
+ * Constants as SQL literals, never bound parameters: a prepared statement's generic plan can then
+ * prove the partial index `posts_public_feed_idx` (state = 'ready' … non_conformant = false) applies
+ * (packages/db/src/prepared.ts).
+ */
+export const isReady: SQL = sql`${posts.state} = 'ready'`;
+export const isArtwork: SQL = sql`${posts.kind} = 'artwork'`;
+
 /** Ready, not deleted, not hidden by anyone, conformant: the common base of everything public. */
 const publiclyIntact: SQL = and(
-  eq(posts.state, 'ready'),
+  isReady,
   isNull(posts.deletedAt),
   isNull(posts.hiddenByModAt),
   isNull(posts.hiddenByOwnerAt),
-  eq(posts.nonConformant, false),
+  sql`${posts.nonConformant} = false`,
 )!;
 
 /**
@@ -94,12 +90,29 @@ export function onProfile(viewer: Viewer, ownerId: number): SQL {
 }
 
 /**
+ * onProfile for a prepared statement: `ownerId`, `viewerId` and `hiddenTags` are placeholders
+ * (preparedViewerValues). Two SQL texts, since the artist's own view has other rules than everyone
+ * else's: `own` when the viewer is the artist.
+ */
+export function onProfilePrepared(own: boolean): SQL {
+  const owner = eq(posts.ownerId, sql.placeholder('ownerId'));
+  if (own) return and(owner, isNull(posts.deletedAt))!;
+  return and(
+    owner,
+    publiclyIntact,
+    ownerActive,
+    withoutTags(sql`${sql.placeholder('hiddenTags')}`),
+    notBlockedBy(sql`${sql.placeholder('viewerId')}`),
+  )!;
+}
+
+/**
  * Direct link (`/p/{sqid}`, get_post, show_artwork): approval not needed. Owners always see their
  * own non-deleted posts; moderators also see hidden ones.
  */
 export function viewableByLink(viewer: Viewer): SQL {
   const forEveryone = and(publiclyIntact, ownerActive, monitoredAllowed(viewer), notBlockedByViewer(viewer));
-  const forModerators = viewer.isModerator ? and(eq(posts.state, 'ready'), isNull(posts.deletedAt)) : undefined;
+  const forModerators = viewer.isModerator ? and(isReady, isNull(posts.deletedAt)) : undefined;
   const own = isOwner(viewer);
   return or(forEveryone, forModerators, own ? and(own, isNull(posts.deletedAt)) : undefined)!;
 }
