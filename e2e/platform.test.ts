@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freeStackPorts, RunningStack, type StackPorts } from './stack.ts';
 
-// The whole platform on loopback through the README's run command (ARCHITECTURE.md "Tests": e2e):
+// The whole platform on loopback through the README's run command (docs/architecture.md §5: e2e):
 // sign up, verify by the mail in the SMTP sink, upload, a simulated player provisioned by code
 // receives a command and reports a view; then Ctrl-C and a second start on the same data.
 const STARTUP_MS = 300_000;
@@ -84,7 +84,7 @@ describe('the platform, end to end', { timeout: STARTUP_MS * 2 }, () => {
     expect(file.status).toBe(200);
     expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(file.headers.get('access-control-allow-origin')).toBe('*');
-    // The p3a firmware's own 2-level path answers too (PROTOCOL.md §8).
+    // The p3a firmware's own 2-level path answers too (docs/device-protocol.md §8).
     const alias = await fetch(`${origin}/vault/${aliasPath(artUrl![1]!, 'png')}`);
     expect(alias.status).toBe(200);
     expect(Buffer.from(await alias.arrayBuffer()).equals(Buffer.from(await file.arrayBuffer()))).toBe(true);

@@ -77,7 +77,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
   });
   const corsOrigins = new Set(config.http.corsOrigins);
   await app.register(cors, {
-    // SPEC.md §3 CORS by explicit origin list: a listed origin is echoed, with credentials (the
+    // docs/product.md §3 CORS by explicit origin list: a listed origin is echoed, with credentials (the
     // refresh cookie); any other gets no CORS header at all and no preflight answer.
     origin: (origin, cb) => cb(null, origin !== undefined && corsOrigins.has(origin) ? origin : false),
     credentials: true,
@@ -86,7 +86,7 @@ export async function buildApp(config: ApiConfig, opts: { logger?: FastifyServer
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Makapix Club API', version: '0.1.0', description: 'App routes under /api/v1, device routes under /api/player (PROTOCOL.md).' },
+      info: { title: 'Makapix Club API', version: '0.1.0', description: 'App routes under /api/v1, device routes under /api/player (docs/device-protocol.md).' },
     },
     transform: jsonSchemaTransform,
   });

@@ -181,7 +181,7 @@ describe('authorization sweep over every mutating /api/v1 route', () => {
     t = await createPlayerTestApp();
     [a, b, moderator, siteOwner] = await Promise.all([createMember(t), createMember(t), createMember(t, { role: 'moderator' }), createMember(t, { role: 'owner' })]);
     const flagged = await createMember(t);
-    // Enough reputation for the owner's own image replacement in the control (SPEC.md §2 allowance).
+    // Enough reputation for the owner's own image replacement in the control (docs/product.md §2 allowance).
     await t.app.db.update(users).set({ reputation: 500 }).where(eq(users.id, a.id));
     await t.app.db.update(users).set({ hiddenAt: new Date(), trusted: true, bannedUntil: new Date(Date.now() + 86_400_000) }).where(eq(users.id, flagged.id));
     multipart = multipartBody({}, { bytes: await makePng(8, 8) });

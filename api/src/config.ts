@@ -1,7 +1,7 @@
 import { envBool as bool, envInt, envList as list, envLogFormat, envLogLevel, envNodeEnv, envPort, parseEnv } from '@makapix/protocol/env';
 import { z } from 'zod';
 
-// Defaults make the dev command work with no .env (ARCHITECTURE.md §Conventions 5); production
+// Defaults make the dev command work with no .env (docs/architecture.md §3.5); production
 // refuses the dev secrets below (see superRefine).
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 const DEV_SERVICE_PASSWORD = 'dev-only-broker-service-password';
@@ -37,9 +37,9 @@ const envSchema = z
     VAULT_MIN_FREE_BYTES: envInt().min(0).default(256 * 1024 * 1024),
     SQIDS_ALPHABET: z.string().min(16).default('k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt'),
     TRUST_PROXY: bool.default(true),
-    // SPEC.md §1: site owners, by email; such a member becomes owner on sign-up or log-in.
+    // docs/product.md §1: site owners, by email; such a member becomes owner on sign-up or log-in.
     OWNER_EMAILS: list.default([]),
-    // ARCHITECTURE.md "Shape": the device-inbox consumer (Redis Stream written by the broker).
+    // docs/architecture.md §1: the device-inbox consumer (Redis Stream written by the broker).
     DEVICE_INBOX_ENABLED: bool.default(true),
     DEVICE_INBOX_CLAIM_IDLE_MS: envInt().min(100).default(30_000),
     // Visitors' public feed pages are micro-cached this long per process (features/feeds/page-cache.ts).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/helpers.ts';
 
-// SPEC.md §3 "CORS by explicit origin list": the web app's origins (CORS_ORIGINS) may call the api
+// docs/product.md §3 "CORS by explicit origin list": the web app's origins (CORS_ORIGINS) may call the api
 // with credentials (the refresh cookie); any other origin gets no CORS grant at all.
 describe('CORS (CORS_ORIGINS)', () => {
   const allowed = 'https://makapix.example';

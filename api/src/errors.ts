@@ -1,7 +1,7 @@
 import { HTTP_ERROR_STATUS, type HttpErrorCode, type HttpErrorCodeOf, type HttpErrorStatusOf } from '@makapix/protocol';
 
 /**
- * The one error envelope of the HTTP API (SPEC.md §3): `{"error": {"code", "message", "details"?}}`.
+ * The one error envelope of the HTTP API (docs/product.md §3): `{"error": {"code", "message", "details"?}}`.
  * Routes and services throw AppError through the factories below; the error handler plugin turns
  * them (and validation failures) into responses, and never lets internals of a 5xx leak. Codes are
  * the protocol's typed table (http/errors.ts), which also gives each code its status.

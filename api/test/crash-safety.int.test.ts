@@ -104,9 +104,9 @@ afterAll(async () => {
   await t.close();
 });
 
-describe('crash safety (SPEC.md §6: killing a worker mid-job loses nothing)', () => {
+describe('crash safety (docs/product.md §6: killing a worker mid-job loses nothing)', () => {
   it('finishes all 50 uploads made through the api after the worker is SIGKILLed mid-way and restarted', { timeout: 60_000 }, async () => {
-    // Veteran reputation: 64 uploads an hour (SPEC.md §2), so all 50 pass the allowance.
+    // Veteran reputation: 64 uploads an hour (docs/product.md §2), so all 50 pass the allowance.
     const artist = await createArtist(t, { reputation: 500 });
     const images = await Promise.all(Array.from({ length: UPLOADS }, (_, i) => generateArtwork(1000 + i, { format: 'gif', width: 64, height: 64, frames: 2 })));
 
@@ -132,13 +132,13 @@ describe('crash safety (SPEC.md §6: killing a worker mid-job loses nothing)', (
     const rows = await t.app.db.select({ state: posts.state, storageKey: posts.storageKey, ownerId: posts.ownerId }).from(posts);
     expect(rows).toHaveLength(UPLOADS);
     expect(rows.every((r) => r.state === 'ready' && r.ownerId === artist.id)).toBe(true);
-    // Native GIF, WebP and the upscaled WebP, each at its canonical path and its device alias (PROTOCOL.md §8).
+    // Native GIF, WebP and the upscaled WebP, each at its canonical path and its device alias (docs/device-protocol.md §8).
     const expected = rows.flatMap(({ storageKey }) => {
       const key = storageKey as string;
       return [canonicalPath(key, 'gif'), aliasPath(key, 'gif'), canonicalPath(key, 'webp'), aliasPath(key, 'webp'), upscaledPath(key), upscaledAliasPath(key)];
     });
 
-    // An hour later (SPEC.md §6 cleanup), whatever the kill left half-written is swept, nothing else.
+    // An hour later (docs/product.md §6 cleanup), whatever the kill left half-written is swept, nothing else.
     const vaultDir = t.vaultDir;
     const incomingDir = workerEnv.VAULT_INCOMING_DIR as string;
     const anHourAgo = new Date(Date.now() - 2 * HOUR);

@@ -1,5 +1,5 @@
 """Reference side of the image benchmark (bench/src/images): Pillow doing the work of our
-process-artwork pipeline (SPEC.md §2) on the same files.
+process-artwork pipeline (docs/product.md §2) on the same files.
 
 For every file of the manifest: decode every frame to RGBA, count unique colours per frame (all
 fully transparent pixels count as one, as ours does), detect transparency, then write the native

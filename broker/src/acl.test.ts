@@ -20,7 +20,7 @@ const topicFor: Record<PlayerTopicKind, (key: string) => string> = {
   state: topics.state,
 };
 
-// PROTOCOL.md §4, written out by hand so the test does not share a source of truth with the code.
+// docs/device-protocol.md §4, written out by hand so the test does not share a source of truth with the code.
 const DEVICE_PUBLISHES = new Set<PlayerTopicKind>(['request', 'command_ack', 'status', 'view', 'capabilities', 'state']);
 const DEVICE_RETAINS = new Set<PlayerTopicKind>(['capabilities', 'state']);
 const DEVICE_SUBSCRIBES = new Set<PlayerTopicKind>(['response', 'command', 'view_ack']);
@@ -65,7 +65,7 @@ describe('authorizeSubscribe — every §4 topic', () => {
     });
   }
 
-  it('accepts exactly the firmware subscriptions (PROTOCOL.md §3)', () => {
+  it('accepts exactly the firmware subscriptions (docs/device-protocol.md §3)', () => {
     for (const filter of [`makapix/player/${OWN}/command`, `makapix/player/${OWN}/response/#`, `makapix/player/${OWN}/view/ack`]) {
       expect(authorizeSubscribe(player, filter)).toEqual({ allowed: true });
     }

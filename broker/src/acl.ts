@@ -2,7 +2,7 @@ import { isValidRequestId, parsePlayerTopic, PLAYER_KEY_RE, TOPIC_RULES, TOPIC_R
 
 /**
  * Who is on the other end of a session. A player is known only by its client certificate (CN = key,
- * PROTOCOL.md §1); a service account only by the internal listener's username/password.
+ * docs/device-protocol.md §1); a service account only by the internal listener's username/password.
  */
 export type Identity =
   | { kind: 'player'; playerKey: string; certSerial: string }
@@ -21,7 +21,7 @@ const ALLOW: AclDecision = { allowed: true };
 const deny = (reason: AclDenyReason): AclDecision => ({ allowed: false, reason });
 
 /**
- * PROTOCOL.md §4, default deny. A player publishes only its own device → server topics, and sets the
+ * docs/device-protocol.md §4, default deny. A player publishes only its own device → server topics, and sets the
  * retain flag only where the table says "yes" (capabilities, state). A service account publishes only
  * server → device topics, for any player, never retained (nothing it sends is meant to outlive the
  * moment). Anything that is not exactly one of the §4 topics — `$SYS`, wildcards, other prefixes,
@@ -43,7 +43,7 @@ export function authorizePublish(identity: Identity, topic: string, retain = fal
 }
 
 /**
- * PROTOCOL.md §3–§4: a player subscribes only to what it receives — its own `command`, `view/ack`
+ * docs/device-protocol.md §3–§4: a player subscribes only to what it receives — its own `command`, `view/ack`
  * and `response/#` (or one `response/{id}`, or the equivalent `response/+`). No other wildcard, no
  * other player, no `$SYS`. A service account may subscribe to anything under `makapix/player/`.
  */

@@ -8,7 +8,7 @@ const peer = { playerKey: KEY, certSerial: '4a5b' };
 const allow = async (): Promise<AccessDecision> => ({ allowed: true });
 const deps = (over: Partial<Parameters<typeof authenticateDevice>[2]> = {}) => ({ isRevokedInCrl: () => false, checkAccess: allow, ...over });
 
-describe('authenticateDevice (PROTOCOL.md §1)', () => {
+describe('authenticateDevice (docs/device-protocol.md §1)', () => {
   it('accepts `{key}` and `…-{key}` client ids and yields the certificate identity', async () => {
     for (const clientId of [KEY, `p3a-${KEY}`, `rpi-player-${KEY}`]) {
       expect(await authenticateDevice(peer, clientId, deps())).toEqual({ ok: true, identity: { kind: 'player', playerKey: KEY, certSerial: '4a5b' } });

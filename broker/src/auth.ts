@@ -24,7 +24,7 @@ export interface PeerCertificateIdentity {
 }
 
 /**
- * PROTOCOL.md §1: a player is its client certificate. The TLS layer has already verified the chain
+ * docs/device-protocol.md §1: a player is its client certificate. The TLS layer has already verified the chain
  * against the platform CA and the CRL (rejectUnauthorized); this reads CN = player key and the serial.
  */
 export function peerCertificateIdentity(socket: TLSSocket): PeerCertificateIdentity | { error: string } {
@@ -62,7 +62,7 @@ export interface DeviceAuthDeps {
 }
 
 /**
- * The CONNECT decision for a certificate identity (PROTOCOL.md §1): the client id must be the key or
+ * The CONNECT decision for a certificate identity (docs/device-protocol.md §1): the client id must be the key or
  * end in `-{key}` (identifier rejected otherwise, so no device can take over another's session), the
  * serial must not be in the CRL, and the player / owner must still be eligible in the database.
  */
@@ -97,7 +97,7 @@ export interface ServiceAccount {
   password: string;
 }
 
-/** PROTOCOL.md §1: platform services authenticate on the internal listener with username/password. */
+/** docs/device-protocol.md §1: platform services authenticate on the internal listener with username/password. */
 export function authenticateService(
   account: ServiceAccount,
   username: string | undefined,

@@ -10,12 +10,12 @@ export interface InboxPublish {
 export interface InboxSession {
   clientId: string;
   certSerial: string;
-  /** True for the broker publishing the device's last will (PROTOCOL.md §3). */
+  /** True for the broker publishing the device's last will (docs/device-protocol.md §3). */
   isWill: boolean;
 }
 
 /**
- * Device → handlers bridge (ARCHITECTURE.md "Shape"). Aedes has no shared subscriptions, so several
+ * Device → handlers bridge (docs/architecture.md §1). Aedes has no shared subscriptions, so several
  * api processes subscribing over MQTT would each process every message; instead the broker appends
  * each accepted device → server publish to the `makapix:device-inbox` stream (contract in
  * @makapix/protocol broker-bridge.ts) and the handlers read it through one consumer group.

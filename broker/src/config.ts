@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { envInt, envLogFormat, envLogLevel, envNodeEnv, envOptional, envPort, envPositiveInt, parseEnv } from '@makapix/protocol/env';
 import { z } from 'zod';
 
-// Defaults make the dev command work with no .env (ARCHITECTURE.md "Conventions" 5): the dev CA lives
+// Defaults make the dev command work with no .env (docs/architecture.md §3.5): the dev CA lives
 // in `.data/dev/ca` at the repository root (this file is broker/src/config.ts).
 const DEV_CA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.data/dev/ca');
 const DEV_SERVICE_PASSWORD = 'dev-only-broker-service-password';
@@ -26,27 +26,27 @@ const envSchema = z
     // fastest), `redis` (shared by every broker process and machine on REDIS_URL), `auto` = redis as
     // soon as there is more than one process.
     BROKER_SHARED_STATE: z.enum(['auto', 'memory', 'redis']).default('auto'),
-    // PROTOCOL.md §1: the mTLS listener for players.
+    // docs/device-protocol.md §1: the mTLS listener for players.
     BROKER_MTLS_HOST: z.string().min(1).default('0.0.0.0'),
     BROKER_MTLS_PORT: port.default(8883),
     BROKER_CERT_FILE: z.string().min(1).default(path.join(DEV_CA_DIR, 'broker.pem')),
     BROKER_KEY_FILE: z.string().min(1).default(path.join(DEV_CA_DIR, 'broker-key.pem')),
     CA_CERT_FILE: z.string().min(1).default(path.join(DEV_CA_DIR, 'ca.pem')),
     CRL_FILE: z.string().min(1).default(path.join(DEV_CA_DIR, 'crl.pem')),
-    // PROTOCOL.md §2.7: a new CRL is picked up without restart; polled at most every second.
+    // docs/device-protocol.md §2.7: a new CRL is picked up without restart; polled at most every second.
     BROKER_CRL_POLL_MS: envInt().min(50).max(1000).default(1000),
     BROKER_TLS_HANDSHAKE_TIMEOUT_MS: positiveInt.default(10_000),
-    // PROTOCOL.md §1: the internal listener for platform services, loopback / private network only.
+    // docs/device-protocol.md §1: the internal listener for platform services, loopback / private network only.
     BROKER_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
     BROKER_INTERNAL_PORT: port.default(1883),
     BROKER_SERVICE_USERNAME: z.string().min(1).default('makapix-api'),
     BROKER_SERVICE_PASSWORD: z.string().min(16).default(DEV_SERVICE_PASSWORD),
-    // PROTOCOL.md §1 conformance mode (ours): off unless a port is given; never in production.
+    // docs/device-protocol.md §1 conformance mode (ours): off unless a port is given; never in production.
     BROKER_CONFORMANCE_PORT: optionalPort,
     DATABASE_URL: z.string().min(1).default('postgres://makapix:makapix@127.0.0.1:54329/makapix'),
     DATABASE_POOL_MAX: envInt().min(1).max(100).default(5),
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6390'),
-    // PROTOCOL.md §3: device → server payloads up to 256 KiB; larger packets close the connection.
+    // docs/device-protocol.md §3: device → server payloads up to 256 KiB; larger packets close the connection.
     BROKER_MAX_PAYLOAD_BYTES: positiveInt.default(256 * 1024),
     // Our deepest topic has 5 levels (makapix/player/{key}/request/{id}).
     BROKER_MAX_TOPIC_LEVELS: envInt().min(5).max(100).default(16),

@@ -28,7 +28,7 @@ export interface CrlStoreOptions {
 }
 
 /**
- * The current revocation list (PROTOCOL.md §2.7): consulted by the TLS context and, by serial, at
+ * The current revocation list (docs/device-protocol.md §2.7): consulted by the TLS context and, by serial, at
  * CONNECT. The file is polled (at most every second) rather than fs.watch'ed, because writers replace
  * it by rename and a watch on the old inode would go silent. A CRL that fails to verify or parse is
  * refused and the previous one stays in force.
@@ -102,7 +102,7 @@ export class CrlStore {
 
   private warnIfStale(): void {
     const { nextUpdate } = this.current;
-    // OpenSSL refuses every client certificate once the CRL expires (renew-crl job, PROTOCOL.md §2.7).
+    // OpenSSL refuses every client certificate once the CRL expires (renew-crl job, docs/device-protocol.md §2.7).
     if (nextUpdate && nextUpdate.getTime() <= Date.now()) {
       this.options.logger.error({ nextUpdate }, 'CRL has expired: TLS will refuse every device until it is re-signed');
     }

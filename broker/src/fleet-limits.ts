@@ -51,7 +51,7 @@ export interface FleetGateOptions {
 }
 
 /**
- * PROTOCOL.md §3 (ours) connection limits for the whole fleet (README "Several brokers"): connections
+ * docs/device-protocol.md §3 (ours) connection limits for the whole fleet (README "Several brokers"): connections
  * per IP per minute through rate-limiter-flexible's Redis limiter, and the total through the
  * per-process counts above. Checked on TCP accept; a connection refused is destroyed (its TLS
  * handshake may have started meanwhile). If Redis fails the check lets the connection in: each

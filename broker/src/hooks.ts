@@ -25,7 +25,7 @@ const PACKET_TOO_LARGE = 0x95;
 
 /**
  * Where a first denied PUBLISH from an MQTT 3.1/3.1.1 client is sent instead. Those protocols cannot
- * report an authorization failure: the server must acknowledge normally or close (MQTT-3.3.5-2). PROTOCOL.md
+ * report an authorization failure: the server must acknowledge normally or close (MQTT-3.3.5-2). docs/device-protocol.md
  * §4 drops the first denial and disconnects on repeat, so the message is acknowledged and routed to
  * a topic no identity may subscribe to. MQTT 5 clients get PUBACK 0x87 instead.
  */
@@ -71,7 +71,7 @@ function closeAfterError(client: Client, reasonCode: number): void {
   if (client.version === 5) setImmediate(() => client.disconnect({ reasonCode }));
 }
 
-/** Aedes hooks for the platform listeners: identity at CONNECT, PROTOCOL.md §4 ACL, inbox bridge. */
+/** Aedes hooks for the platform listeners: identity at CONNECT, docs/device-protocol.md §4 ACL, inbox bridge. */
 export function platformHooks(deps: PlatformHookDeps): Required<
   Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>
 > {
@@ -93,7 +93,7 @@ export function platformHooks(deps: PlatformHookDeps): Required<
       serverKeepAlive(client, packet, deps.serverKeepAliveS);
       if (packet.will) wills.set(client, { topic: packet.will.topic, retain: packet.will.retain ?? false });
       if (deps.listenerOf(client.conn) === 'mtls') {
-        // PROTOCOL.md §1: the MQTT username of a device is its certificate CN, whatever it sent.
+        // docs/device-protocol.md §1: the MQTT username of a device is its certificate CN, whatever it sent.
         const peer = peerCertificateIdentity(client.conn as TLSSocket);
         packet.username = 'error' in peer ? undefined : peer.playerKey;
         delete packet.password;
@@ -138,7 +138,7 @@ export function platformHooks(deps: PlatformHookDeps): Required<
       }
       const identity = sessions.identityOf(client);
       if (!client || !identity) return callback(new Error('not authenticated'));
-      // Aedes authorizes a last will after the connection closed (PROTOCOL.md §3: status offline).
+      // Aedes authorizes a last will after the connection closed (docs/device-protocol.md §3: status offline).
       const isWill = client.closed;
       const fields = { clientId: client.id, ...identityFields(identity), topic: packet.topic };
       if (isWill) stripWillOnlyProperties(packet);
@@ -206,7 +206,7 @@ export function identityFields(identity: Identity | undefined): Record<string, s
 export const NO_SUBSCRIBE_TOPIC = 'test/nosubscribe';
 
 /**
- * PROTOCOL.md §1 conformance mode: anonymous, no platform ACL, but the same connection guard and
+ * docs/device-protocol.md §1 conformance mode: anonymous, no platform ACL, but the same connection guard and
  * MQTT 5 delivery rules (and Aedes' own `$SYS` protection) so conformance suites exercise the
  * production paths. Refuses subscriptions to `test/nosubscribe` (SUBACK 0x80; 0x87 for MQTT 5).
  */

@@ -8,7 +8,7 @@ const ADMINISTRATIVE_ACTION = 0x98;
 
 export interface KickDeps {
   sessions: SessionRegistry;
-  /** Re-reads the CRL: a revocation usually comes with a new one (PROTOCOL.md §2.7). */
+  /** Re-reads the CRL: a revocation usually comes with a new one (docs/device-protocol.md §2.7). */
   reloadCrl: () => Promise<unknown>;
   logger: Logger;
 }
@@ -31,7 +31,7 @@ export interface KickListener {
 }
 
 /**
- * PROTOCOL.md §1 (ours): revoking a player, banning its owner or deleting it disconnects its live
+ * docs/device-protocol.md §1 (ours): revoking a player, banning its owner or deleting it disconnects its live
  * session within 2 seconds. The api publishes on `makapix:broker:kick` (publishKick); every broker
  * instance listens, so the session is cut wherever it lives.
  */

@@ -2,7 +2,7 @@ import type { AedesOptions } from 'aedes';
 import type { BrokerConfig } from './config.ts';
 
 /**
- * Connection policy limits (PROTOCOL.md §3 (ours): packet size, connections per IP per minute, total
+ * Connection policy limits (docs/device-protocol.md §3 (ours): packet size, connections per IP per minute, total
  * connections). Packet size, topic depth, keepalive and slow consumers are enforced through Aedes
  * options (baseAedesOptions); the rest is here.
  */
@@ -91,17 +91,17 @@ export function serverKeepAlive(client: object, packet: { protocolVersion?: numb
   (client as { _serverKeepAlive?: number })._serverKeepAlive = limitS;
 }
 
-/** Upper bound on an MQTT 5 session's expiry: devices use clean sessions (PROTOCOL.md §3). */
+/** Upper bound on an MQTT 5 session's expiry: devices use clean sessions (docs/device-protocol.md §3). */
 const SESSION_EXPIRY_LIMIT_S = 3600;
 const PENDING_SESSIONS_LIMIT = 10_000;
 /**
  * MQTT 3.1 capped client ids at 23 characters and Aedes enforces that by default, but the firmware's
- * `p3a-{key}` is 40 (PROTOCOL.md §1: 3.1 must be accepted).
+ * `p3a-{key}` is 40 (docs/device-protocol.md §1: 3.1 must be accepted).
  */
 const MAX_CLIENT_ID_LENGTH = 128;
 
 /**
- * The Aedes options every listener shares (PROTOCOL.md §3 (ours) limits). Aedes 2 enforces
+ * The Aedes options every listener shares (docs/device-protocol.md §3 (ours) limits). Aedes 2 enforces
  * `maximumPacketSize` for every protocol version: the frame is refused as soon as its declared length
  * is known, before its body is buffered. Keepalive is honoured by Aedes (1.5 × the client's value).
  */

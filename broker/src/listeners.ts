@@ -16,7 +16,7 @@ function track(sockets: SocketSet, socket: net.Socket): void {
   socket.once('close', () => sockets.delete(socket));
 }
 
-/** PROTOCOL.md §1: TLS 1.2 minimum (the firmware has TLS 1.3 disabled), client certificate required. */
+/** docs/device-protocol.md §1: TLS 1.2 minimum (the firmware has TLS 1.3 disabled), client certificate required. */
 export function secureContextOptions(material: TlsMaterial, crlPem: string): tls.SecureContextOptions {
   return { key: material.keyPem, cert: material.certPem, ca: material.caPem, crl: crlPem, minVersion: 'TLSv1.2' };
 }

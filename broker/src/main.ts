@@ -4,7 +4,7 @@ import { runPrimary, WORKER_READY } from './cluster.ts';
 import { type BrokerConfig, loadConfig } from './config.ts';
 import { createBrokerServer } from './server.ts';
 
-/** ARCHITECTURE.md "Conventions" 12: structured pino logs; `LOG_FORMAT=pretty` for the dev command. */
+/** docs/architecture.md §3.12: structured pino logs; `LOG_FORMAT=pretty` for the dev command. */
 function createLogger(log: BrokerConfig['log'], instanceId: string): Logger {
   return pino({
     name: 'broker',

@@ -13,7 +13,7 @@ function remoteOf(client: Client): string | undefined {
 }
 
 /**
- * Session bookkeeping and structured logs (ARCHITECTURE.md "Conventions" 12) for one Aedes instance:
+ * Session bookkeeping and structured logs (docs/architecture.md §3.12) for one Aedes instance:
  * every line carries the client id and, for devices, the player key and certificate serial.
  */
 export function observeBroker(broker: Aedes, sessions: SessionRegistry, logger: Logger): void {
@@ -21,7 +21,7 @@ export function observeBroker(broker: Aedes, sessions: SessionRegistry, logger: 
 
   broker.on('client', (client) => {
     if (sessions.register(client)) return;
-    // PROTOCOL.md §1 (ours): the kick arrived while this CONNECT was being checked.
+    // docs/device-protocol.md §1 (ours): the kick arrived while this CONNECT was being checked.
     logger.info(fields(client), 'session kicked during connect; closing');
     client.disconnect({ reasonCode: ADMINISTRATIVE_ACTION });
   });

@@ -13,7 +13,7 @@ const eligible: PlayerAccessRow = {
   pendingCertSerial: null,
 };
 
-describe('decideAccess (PROTOCOL.md §1)', () => {
+describe('decideAccess (docs/device-protocol.md §1)', () => {
   it('allows an eligible player presenting its current or pending certificate', () => {
     expect(decideAccess(eligible, '4a5b')).toEqual({ allowed: true });
     expect(decideAccess({ ...eligible, certSerial: '01', pendingCertSerial: '4A5B' }, '4a5b')).toEqual({ allowed: true });

@@ -37,9 +37,9 @@ function sameSerial(stored: string | null, presented: string): boolean {
 }
 
 /**
- * PROTOCOL.md §1: refuse at CONNECT a certificate whose player is missing or deleted, whose owner is
+ * docs/device-protocol.md §1: refuse at CONNECT a certificate whose player is missing or deleted, whose owner is
  * missing, banned, deactivated or deleted, or whose serial is revoked. (ours) The serial must also be
- * the player's current certificate or its pending renewal (PROTOCOL.md §2.4): a superseded or
+ * the player's current certificate or its pending renewal (docs/device-protocol.md §2.4): a superseded or
  * re-issued certificate that was never revoked still cannot connect.
  */
 export function decideAccess(row: PlayerAccessRow | undefined, serial: string): AccessDecision {

@@ -68,7 +68,7 @@ interface Resources {
 const closeBroker = (broker: Aedes) => new Promise<void>((resolve) => broker.close(() => resolve()));
 
 /**
- * The broker process (ARCHITECTURE.md "Conventions" 7): connection policy only — mTLS identity,
+ * The broker process (docs/architecture.md §3.7): connection policy only — mTLS identity,
  * ACL, limits, revocation and kick — with every accepted device message handed to the handlers
  * through the Redis stream bridge. Used by main.ts and by the integration tests.
  */
@@ -184,7 +184,7 @@ export function createBrokerServer(config: BrokerConfig, logger: Logger): Broker
     logger.info({ ports, revoked: crl.crl.serials.size, sharedState: config.sharedState }, 'broker listening');
   }
 
-  /** PROTOCOL.md §1 conformance mode: its own Aedes instance, so anonymous clients never meet devices. */
+  /** docs/device-protocol.md §1 conformance mode: its own Aedes instance, so anonymous clients never meet devices. */
   async function openConformance(r: Resources, where: { host: string; port: number }): Promise<number> {
     const broker = await Aedes.createBroker({ ...baseAedesOptions(config.limits, `${config.instanceId}-conformance`), ...conformanceHooks(logger, config.limits.serverKeepAliveS) });
     r.brokers.push(broker);

@@ -13,7 +13,7 @@ const KICK_MEMORY_MS = 30_000;
 
 /**
  * Identities of authenticated clients and the live sessions of each player, so a kick finds every
- * connection of a key (PROTOCOL.md §1 (ours)). Identities are keyed by the Aedes client object, never
+ * connection of a key (docs/device-protocol.md §1 (ours)). Identities are keyed by the Aedes client object, never
  * by client id or username, which the peer chooses.
  */
 export class SessionRegistry {
@@ -76,7 +76,7 @@ export class SessionRegistry {
     this.kickedAt.set(certSerial === undefined ? playerKey : `${playerKey}:${certSerial}`, now);
   }
 
-  /** Counts a denied PUBLISH; PROTOCOL.md §4: the client is disconnected on repeat. */
+  /** Counts a denied PUBLISH; docs/device-protocol.md §4: the client is disconnected on repeat. */
   recordDeniedPublish(client: Client): number {
     const info = this.info.get(client);
     if (!info) return Number.POSITIVE_INFINITY;

@@ -26,7 +26,7 @@ export interface OwnershipRedis {
 }
 
 /**
- * PROTOCOL.md §3 / README "Several brokers": a device that reconnects — to this broker or any other —
+ * docs/device-protocol.md §3 / README "Several brokers": a device that reconnects — to this broker or any other —
  * takes over its client id, and the old connection's last will (status offline) must not reach the
  * handlers, since the device is online. Aedes publishes the will of a taken-over connection (MQTT
  * 5.0 §3.1.3.2.2 with no will delay), so every accepted device connection records itself as the owner

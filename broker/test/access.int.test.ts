@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closed, connect, deviceOptions, endAll, publish, refusal, subscribeCodes } from './clients.ts';
 import { createPlayer, type Harness, issueFastClientCert, openHarness, readInbox, waitFor } from './harness.ts';
 
-// PROTOCOL.md §1: who may connect, revocation (CRL and database), and the 2-second kick (ours).
+// docs/device-protocol.md §1: who may connect, revocation (CRL and database), and the 2-second kick (ours).
 
 let h: Harness;
 beforeAll(async () => {
@@ -108,7 +108,7 @@ describe('database checks at CONNECT', () => {
     expect((await refusal(deviceOptions(h, missing))).code).toBe(5);
   });
 
-  it('accepts only the certificate on record or the pending renewal (PROTOCOL.md §2.4)', async () => {
+  it('accepts only the certificate on record or the pending renewal (docs/device-protocol.md §2.4)', async () => {
     const player = await createPlayer(h);
     const unknown = await issueFastClientCert(h, player.key);
     expect((await refusal(deviceOptions(h, player, { cert: unknown.certPem, key: unknown.keyPem }))).code).toBe(5);
@@ -120,7 +120,7 @@ describe('database checks at CONNECT', () => {
   });
 });
 
-describe('client id (PROTOCOL.md §1 (ours))', () => {
+describe('client id (docs/device-protocol.md §1 (ours))', () => {
   it.each([4, 5] as const)('rejects another key as client id with "identifier rejected" (v%i)', async (protocolVersion) => {
     const thief = await createPlayer(h);
     const victim = await createPlayer(h);
@@ -134,7 +134,7 @@ describe('client id (PROTOCOL.md §1 (ours))', () => {
   });
 });
 
-describe('kick (PROTOCOL.md §1 (ours): within 2 seconds)', () => {
+describe('kick (docs/device-protocol.md §1 (ours): within 2 seconds)', () => {
   it.each([4, 5] as const)('closes the live session of a kicked player at once (v%i)', async (protocolVersion) => {
     const player = await createPlayer(h);
     const bystander = await createPlayer(h);

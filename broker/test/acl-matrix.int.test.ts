@@ -5,7 +5,7 @@ import { type Actor, pairs, PROTOCOL_TOPICS, type PublishCase, publishCases, sub
 import { closed, connect, deviceOptions, endAll, publish, serviceOptions, subscribeCodes } from './clients.ts';
 import { createPlayer, type Harness, openHarness, readInbox, type TestPlayer, waitFor } from './harness.ts';
 
-// PROTOCOL.md §4 over real sockets, exhaustively: every row of the topic table × publish / subscribe
+// docs/device-protocol.md §4 over real sockets, exhaustively: every row of the topic table × publish / subscribe
 // × own / another player × device (mTLS) / service account (internal listener), plus wildcards and
 // `$SYS`. The pure decision is unit-tested in src/acl.test.ts; this proves the broker wires it up.
 
@@ -18,7 +18,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-it('the table covers every PROTOCOL.md §4 topic kind exactly once', () => {
+it('the table covers every docs/device-protocol.md §4 topic kind exactly once', () => {
   const key = '0b5c1c3e-9f0a-4d1e-8a2b-3c4d5e6f7a8b';
   const kinds = PROTOCOL_TOPICS.map((row) => parsePlayerTopic(topicOf(key, row.suffix))?.kind);
   expect(kinds.sort()).toEqual([...PLAYER_TOPIC_KINDS].sort());
@@ -43,7 +43,7 @@ function record(client: MqttClient, keys: string[]): Set<string> {
   return seen;
 }
 
-// MQTT 3.1 (`MQIsdp`) and 3.1.1: the firmware speaks one of them; 5.0 for other players (PROTOCOL.md §1).
+// MQTT 3.1 (`MQIsdp`) and 3.1.1: the firmware speaks one of them; 5.0 for other players (docs/device-protocol.md §1).
 describe.each([
   { name: 'MQTT 3.1', protocolVersion: 3, protocolId: 'MQIsdp' },
   { name: 'MQTT 3.1.1', protocolVersion: 4, protocolId: 'MQTT' },
@@ -92,7 +92,7 @@ describe.each([
   });
 
   /**
-   * PROTOCOL.md §4: a denied PUBLISH is dropped and the client is disconnected on repeat — the
+   * docs/device-protocol.md §4: a denied PUBLISH is dropped and the client is disconnected on repeat — the
    * broker closes on the second denial in one session (broker/src/hooks.ts, count ≥ 2). So every
    * pair of denied cases gets a fresh connection: the first is dropped (3.1/3.1.1: acknowledged as
    * MQTT-3.3.5-2 requires; 5.0: PUBACK 0x87) and the connection stays, the second closes it.

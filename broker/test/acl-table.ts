@@ -1,4 +1,4 @@
-// PROTOCOL.md §4, transcribed by hand: the wire matrix in acl-matrix.int.test.ts is generated from
+// docs/device-protocol.md §4, transcribed by hand: the wire matrix in acl-matrix.int.test.ts is generated from
 // these rows, never from TOPIC_RULES (which drives the broker ACL), so the test and the code under
 // test do not share one source of truth. A test checks that the rows cover every topic kind.
 
@@ -56,9 +56,9 @@ export interface PublishCase {
 const WHOSE: readonly Whose[] = ['own', 'other'];
 
 /**
- * SUBSCRIBE: a player only its own server → device rows (PROTOCOL.md §3 subscribes `response/#`;
+ * SUBSCRIBE: a player only its own server → device rows (docs/device-protocol.md §3 subscribes `response/#`;
  * broker/src/acl.ts also takes the equivalent `response/+`); no wildcard outside that, no `$SYS`.
- * The service account (PROTOCOL.md §1) reads every player topic, but never `#` or `$SYS`.
+ * The service account (docs/device-protocol.md §1) reads every player topic, but never `#` or `$SYS`.
  */
 export function subscribeCases(keys: MatrixKeys): SubscribeCase[] {
   const cases: SubscribeCase[] = [];

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closed, connect, deviceOptions, endAll, nextMessage, publish, serviceOptions, subscribeCodes } from './clients.ts';
 import { createPlayer, type Harness, openHarness, readInbox, type TestPlayer } from './harness.ts';
 
-// PROTOCOL.md §4 over the wire: particular behaviours (drop then disconnect, retain, MQTT 5 reason codes);
+// docs/device-protocol.md §4 over the wire: particular behaviours (drop then disconnect, retain, MQTT 5 reason codes);
 // the exhaustive topic × direction × identity matrix is acl-matrix.int.test.ts.
 
 let h: Harness;

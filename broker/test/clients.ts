@@ -7,7 +7,7 @@ export type ProtocolVersion = 3 | 4 | 5;
 
 const open = new Set<MqttClient>();
 
-/** mqtts options for a device as the firmware connects (PROTOCOL.md §3), over TLS 1.2 unless told. */
+/** mqtts options for a device as the firmware connects (docs/device-protocol.md §3), over TLS 1.2 unless told. */
 export function deviceOptions(h: Harness, player: TestPlayer, extra: IClientOptions = {}): IClientOptions {
   return {
     protocol: 'mqtts',

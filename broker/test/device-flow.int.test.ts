@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closed, connect, deviceOptions, endAll, nextMessage, publish, refusal, serviceOptions, subscribeCodes } from './clients.ts';
 import { createPlayer, type Harness, openHarness, readInbox, waitFor } from './harness.ts';
 
-// PROTOCOL.md §1, §3, §4: the firmware's connection flow over mTLS, the inbox bridge, the service account.
+// docs/device-protocol.md §1, §3, §4: the firmware's connection flow over mTLS, the inbox bridge, the service account.
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('device flow over TLS 1.2', () => {
     const device = await connect(deviceOptions(h, player));
     expect((device.stream as TLSSocket).getProtocol()).toBe('TLSv1.2');
 
-    // PROTOCOL.md §3: subscribe command, response/#, view/ack (QoS 1) and wait for the SUBACK.
+    // docs/device-protocol.md §3: subscribe command, response/#, view/ack (QoS 1) and wait for the SUBACK.
     expect(await subscribeCodes(device, deviceSubscriptions(player.key))).toEqual([1, 1, 1]);
     const capabilities = JSON.stringify({ firmware_version: '1.2.3', features: { pause: {} } });
     await publish(device, topics.capabilities(player.key), capabilities, { retain: true });
@@ -97,7 +97,7 @@ describe('device flow over TLS 1.2', () => {
   });
 });
 
-describe('MQTT protocol versions (PROTOCOL.md §1)', () => {
+describe('MQTT protocol versions (docs/device-protocol.md §1)', () => {
   it.each([
     [3, 'MQTT 3.1'],
     [4, 'MQTT 3.1.1'],
@@ -123,7 +123,7 @@ describe('MQTT protocol versions (PROTOCOL.md §1)', () => {
   });
 });
 
-describe('identity (PROTOCOL.md §1)', () => {
+describe('identity (docs/device-protocol.md §1)', () => {
   it('ignores the username a device sends: identity is the certificate CN', async () => {
     const player = await createPlayer(h);
     const victim = await createPlayer(h);

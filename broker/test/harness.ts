@@ -127,7 +127,7 @@ export async function openHarness(env: EnvOverrides = {}): Promise<Harness> {
 }
 
 /**
- * A client certificate with the PROTOCOL.md §2.3 profile, signed by the platform CA with the OpenSSL
+ * A client certificate with the docs/device-protocol.md §2.3 profile, signed by the platform CA with the OpenSSL
  * CLI over one shared RSA key: RSA key generation dominates the cost of `issueClientCert` (seconds on
  * a busy machine), and only a few tests need the platform's own issuance path.
  */
@@ -163,7 +163,7 @@ export interface TestPlayer {
 }
 
 /**
- * A registered player with an eligible owner and a certificate on record (PROTOCOL.md §2.2).
+ * A registered player with an eligible owner and a certificate on record (docs/device-protocol.md §2.2).
  * `platformCert` issues it with @makapix/pki exactly as the api does (slow: a fresh RSA key).
  */
 export async function createPlayer(h: Harness, options: { ownerId?: number; platformCert?: boolean } = {}): Promise<TestPlayer> {

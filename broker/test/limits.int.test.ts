@@ -6,7 +6,7 @@ import { closed, connect, deviceOptions, endAll, nextMessage, publish, refusal, 
 import { createPlayer, type Harness, openHarness, readInbox, type TestPlayer, waitFor } from './harness.ts';
 import { connectedRawDevice, connectFrame, PINGREQ, publishFrame, rawDevice, remainingLength, subscribeFrame } from './raw-mqtt.ts';
 
-// PROTOCOL.md §1 / §3 (ours): limits, and malformed packets end only the offending connection.
+// docs/device-protocol.md §1 / §3 (ours): limits, and malformed packets end only the offending connection.
 
 let h: Harness;
 let bystander: TestPlayer;
@@ -139,7 +139,7 @@ describe('keepalive and slow consumers', () => {
   });
 });
 
-describe('conformance mode (PROTOCOL.md §1)', () => {
+describe('conformance mode (docs/device-protocol.md §1)', () => {
   it('is off by default and, when on, is anonymous and separate from the device plane', async () => {
     expect(h.broker.ports.conformance).toBeNull();
     const conformance = await h.startExtraBroker({ BROKER_CONFORMANCE_PORT: '0' });

@@ -14,7 +14,7 @@ import {
   subscribeFrame,
 } from './raw-mqtt.ts';
 
-// PROTOCOL.md §1: MQTT 3.1 must be accepted, since the firmware connects with its library default.
+// docs/device-protocol.md §1: MQTT 3.1 must be accepted, since the firmware connects with its library default.
 // mqtt.js sends protocol name `MQTT` even at level 3, so only hand-built frames prove that a true
 // 3.1 CONNECT (`MQIsdp`, level 3, a 40-character client id beyond 3.1's old 23-character cap) works.
 
@@ -31,7 +31,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** A raw mTLS session that sent the firmware's 3.1 CONNECT (PROTOCOL.md §3: keepalive 60, will on status). */
+/** A raw mTLS session that sent the firmware's 3.1 CONNECT (docs/device-protocol.md §3: keepalive 60, will on status). */
 async function connect31(player: TestPlayer, clientId = firmwareClientId(player.key)): Promise<RawSession> {
   const session = await rawDevice(h, player);
   raws.push(session);

@@ -33,7 +33,7 @@ export function connectFrame(clientId: string, keepaliveSeconds = 60): Buffer {
 
 /**
  * CONNECT as a true MQTT 3.1 client sends it: protocol name `MQIsdp`, level 3, clean session, and a
- * QoS 1 (not retained) last will, as the firmware's library does (PROTOCOL.md §1, §3).
+ * QoS 1 (not retained) last will, as the firmware's library does (docs/device-protocol.md §1, §3).
  */
 export function mqtt31ConnectFrame(clientId: string, will: { topic: string; payload: string }, keepaliveSeconds = 60): Buffer {
   const flags = 0x02 | 0x04 | (1 << 3); // clean session, will flag, will QoS 1

@@ -1,6 +1,6 @@
 import type { Random } from './rng.ts';
 
-// PROTOCOL.md §3: the firmware reconnects itself after 15 → 30 → 60 → 120 s (then stays at 120 s),
+// docs/device-protocol.md §3: the firmware reconnects itself after 15 → 30 → 60 → 120 s (then stays at 120 s),
 // each delay jittered by ±50 % so a fleet that lost its broker does not come back in lock-step.
 export const RECONNECT_STEPS_MS = [15_000, 30_000, 60_000, 120_000] as const;
 export const RECONNECT_JITTER = 0.5;

@@ -1,6 +1,6 @@
 import { DEFAULT_DWELL_TIME_MS, type Command, type DevicePlaysetChannel } from '@makapix/protocol';
 
-/** A channel as the firmware asks the server for it (PROTOCOL.md §5 `query_posts`). */
+/** A channel as the firmware asks the server for it (docs/device-protocol.md §5 `query_posts`). */
 export interface ChannelQuery {
   channel: 'all' | 'promoted' | 'by_user' | 'reactions' | 'hashtag';
   user_sqid?: string;

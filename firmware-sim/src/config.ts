@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { MQTT_FLAVOURS } from './mqtt-options.ts';
 
-// The simulator's one configuration parser (ARCHITECTURE.md convention 5): the environment for the
+// The simulator's one configuration parser (docs/architecture.md §3.5): the environment for the
 // dev command's demo players, command-line flags for `player` and `fleet`.
 const envSchema = z.object({
   SIM_API_BASE_URL: z.url().default('http://localhost:8080/api'),

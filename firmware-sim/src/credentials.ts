@@ -4,7 +4,7 @@ import type { DeviceHttp } from './http.ts';
 import type { StoredPlayer } from './state-store.ts';
 
 // Issue 12 (measured against the firmware): the p3a renews its certificate with its bearer token when
-// it is within 45 days of expiry (the server allows 90, PROTOCOL.md §2.4); it rotates its token with
+// it is within 45 days of expiry (the server allows 90, docs/device-protocol.md §2.4); it rotates its token with
 // no credentials when it has none, or when renew-cert answers 401/403 (§2.5).
 export const RENEW_WITHIN_DAYS = 45;
 const DAY_MS = 86_400_000;

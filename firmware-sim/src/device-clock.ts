@@ -1,4 +1,4 @@
-// PROTOCOL.md §7 and issue 12: a p3a can boot and connect before SNTP has set its clock; until then
+// docs/device-protocol.md §7 and issue 12: a p3a can boot and connect before SNTP has set its clock; until then
 // it stamps every status and view with the epoch, `1970-01-01T00:00:00Z` (the firmware's strftime of
 // time() ≈ 0). The server must still treat it as online (liveness is judged by the server clock).
 export const UNSYNCED_TIMESTAMP = '1970-01-01T00:00:00Z';

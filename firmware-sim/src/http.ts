@@ -16,12 +16,12 @@ export type DeviceAnswer<T> = { ok: true; body: T } | { ok: false; status: numbe
 export interface DeviceHttpOptions {
   /**
    * `X-Forwarded-For` sent with every call. A simulated fleet comes from one address; a real one from
-   * many, so a fleet gives each player its own to stay within the per-IP limits (PROTOCOL.md §2).
+   * many, so a fleet gives each player its own to stay within the per-IP limits (docs/device-protocol.md §2).
    */
   forwardedFor?: string;
 }
 
-/** The device's HTTPS calls (PROTOCOL.md §2), against `{apiBaseUrl}` = `<origin>/api`. */
+/** The device's HTTPS calls (docs/device-protocol.md §2), against `{apiBaseUrl}` = `<origin>/api`. */
 export class DeviceHttp {
   constructor(
     readonly apiBaseUrl: string,
@@ -66,13 +66,13 @@ export class DeviceHttp {
     }
   }
 
-  /** PROTOCOL.md §2.4: renew the client certificate with the device bearer token. */
+  /** docs/device-protocol.md §2.4: renew the client certificate with the device bearer token. */
   renewCert(apiToken: string): Promise<DeviceAnswer<RenewCertResponse>> {
     return this.post(DEVICE_HTTP_PATHS.renewCert, { authorization: `Bearer ${apiToken}` }, (b) => renewCertResponseSchema.parse(b));
   }
 
   /**
-   * PROTOCOL.md §2.5 as the firmware calls it: with NO credentials at all (no stored token, or
+   * docs/device-protocol.md §2.5 as the firmware calls it: with NO credentials at all (no stored token, or
    * renew-cert answered 401/403). A server that does not allow that answers 401; the caller decides.
    */
   rotateTokenWithoutCredentials(playerKey: string): Promise<DeviceAnswer<TokenRotateResponse>> {

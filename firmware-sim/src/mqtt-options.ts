@@ -1,7 +1,7 @@
 import { firmwareClientId, lastWillPayload, topics } from '@makapix/protocol';
 import type { IClientOptions } from 'mqtt';
 
-// PROTOCOL.md §3 / issue 12: the shipping firmware never sets a protocol version, so the ESP-IDF
+// docs/device-protocol.md §3 / issue 12: the shipping firmware never sets a protocol version, so the ESP-IDF
 // client speaks MQTT 3.1 (protocol level 3, protocol name "MQIsdp"). 3.1.1 and 5 are for other players.
 export const MQTT_FLAVOURS = ['3.1', '3.1.1', '5'] as const;
 export type MqttFlavour = (typeof MQTT_FLAVOURS)[number];
@@ -33,7 +33,7 @@ export function firmwareConnectOptions(m: ConnectMaterial, flavour: MqttFlavour,
     ca: m.caPem,
     cert: m.certPem,
     key: m.keyPem,
-    // The firmware has TLS 1.3 disabled (PROTOCOL.md §1); mqtt.js passes this through to tls.connect.
+    // The firmware has TLS 1.3 disabled (docs/device-protocol.md §1); mqtt.js passes this through to tls.connect.
     ...({ maxVersion: 'TLSv1.2' } as object),
     ...protocolOf(flavour),
     clientId: firmwareClientId(m.playerKey),

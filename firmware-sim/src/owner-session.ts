@@ -5,7 +5,7 @@ export interface OwnerSession {
   register: RegisterFn;
   accessToken: string;
   origin: string;
-  /** `POST /api/v1/players/{key}/commands` as the owner's web app sends it (camelCase, SPEC.md §3). */
+  /** `POST /api/v1/players/{key}/commands` as the owner's web app sends it (camelCase, docs/product.md §3). */
   sendCommand(playerKey: string, commandType: string, payload?: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   /** `POST /api/v1/players/commands`: one command to every player of the owner. */
   broadcast(commandType: string, payload?: Record<string, unknown>): Promise<{ status: number; body: unknown }>;

@@ -7,7 +7,7 @@ import { deviceArtworkUrl, shownArtworkUrl, vaultBaseOf } from './vault-path.ts'
 export interface PlaybackOptions {
   /** Overrides each artwork's dwell time (the firmware default is the post's, else 30 s). */
   dwellMs?: number;
-  /** PROTOCOL.md §7: first view after 5 s on screen, then every 30 s while it stays. */
+  /** docs/device-protocol.md §7: first view after 5 s on screen, then every 30 s while it stays. */
   viewFirstMs?: number;
   viewRepeatMs?: number;
   /** The firmware pages `query_posts` 32 at a time (issue 12). */
@@ -143,7 +143,7 @@ export class Playback extends EventEmitter {
     this.vaultBase ??= vaultBaseOf(a.art_url) ?? undefined;
     return {
       postId: a.post_id, storageKey: a.storage_key, nativeFormat: a.native_format,
-      // The device derives its own download path for channel artworks (PROTOCOL.md §8 alias).
+      // The device derives its own download path for channel artworks (docs/device-protocol.md §8 alias).
       url: deviceArtworkUrl(this.opts.vaultBaseUrl ?? vaultBaseOf(a.art_url) ?? this.vaultBase ?? '', a.storage_key, a.native_format),
       dwellMs: this.opts.dwellMs ?? a.dwell_time_ms ?? DEFAULT_DWELL_MS,
       intent: 'channel', channel: label.startsWith('#') ? 'hashtag' : query.channel,

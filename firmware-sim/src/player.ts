@@ -29,7 +29,7 @@ export interface PlayerTiming {
   requestTimeoutMs: number;
   connectTimeoutMs: number;
 }
-// PROTOCOL.md §3–§5: heartbeat every 30 s; requests retried with the same id 3 times, 10 s each.
+// docs/device-protocol.md §3–§5: heartbeat every 30 s; requests retried with the same id 3 times, 10 s each.
 export const FIRMWARE_TIMING: PlayerTiming = { heartbeatMs: 30_000, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000 };
 const REQUEST_ATTEMPTS = 3;
 const TLS_FAILURES_BEFORE_RENEWAL = 3;
@@ -170,7 +170,7 @@ export class Player extends EventEmitter {
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (err) => this.log(`mqtt error: ${err.message}`));
     client.on('close', () => this.onClose(client));
-    // PROTOCOL.md §3: subscribe and wait for the SUBACK before announcing anything.
+    // docs/device-protocol.md §3: subscribe and wait for the SUBACK before announcing anything.
     await client.subscribeAsync(deviceSubscriptions(this.key), { qos: 1 });
     await this.publish(topics.capabilities(this.key), this.capabilities, true);
     await this.publishState();
@@ -300,7 +300,7 @@ export class Player extends EventEmitter {
   }
 
   private onMessage(topic: string, payload: Buffer) {
-    // PROTOCOL.md §3: the device drops inbound messages over 128 KiB.
+    // docs/device-protocol.md §3: the device drops inbound messages over 128 KiB.
     if (payload.length > 128 * 1024) return;
     let body: Record<string, unknown>;
     try {

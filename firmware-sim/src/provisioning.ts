@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { DeviceHttp } from './http.ts';
 import type { StoredPlayer } from './state-store.ts';
 
-/** Registers a code for the owner (PROTOCOL.md §2 step 2); provided by an owner session. */
+/** Registers a code for the owner (docs/device-protocol.md §2 step 2); provided by an owner session. */
 export type RegisterFn = (registrationCode: string, name: string) => Promise<void>;
 
 export interface ProvisionOptions {
@@ -12,7 +12,7 @@ export interface ProvisionOptions {
   /** Registers the code itself (fleet, tests); without it a person enters the code on the web. */
   register?: RegisterFn;
   name?: string;
-  /** PROTOCOL.md §2.3: poll every 3 s for up to 15 min. */
+  /** docs/device-protocol.md §2.3: poll every 3 s for up to 15 min. */
   pollMs?: number;
   timeoutMs?: number;
   deviceModel?: string;

@@ -1,6 +1,6 @@
 import type { Capabilities, Command, CommandType, PlayerState } from '@makapix/protocol';
 
-// The OPC commands (PROTOCOL.md §6): the only ones the firmware acknowledges (issue 12). Each is
+// The OPC commands (docs/device-protocol.md §6): the only ones the firmware acknowledges (issue 12). Each is
 // checked against what the device advertised, as the firmware clamps nothing and refuses instead.
 const SETTING_COMMANDS = ['set_paused', 'set_brightness', 'set_rotation', 'set_mirror'] as const;
 type SettingCommand = Extract<Command, { command_type: (typeof SETTING_COMMANDS)[number] }>;

@@ -1,7 +1,7 @@
 import { aliasPath, canonicalPath, type VaultExt } from '@makapix/vault/paths';
 import type { NativeFormat } from '@makapix/protocol';
 
-// PROTOCOL.md §8: the p3a derives the download path of channel artworks itself, from the storage key
+// docs/device-protocol.md §8: the p3a derives the download path of channel artworks itself, from the storage key
 // alone: two shard levels from SHA-256(storage_key) (`d[0] & 0x3F`, `d[1] & 0x3F`). The layout lives
 // in @makapix/vault (the one module that knows vault paths); only the format rule is the device's.
 

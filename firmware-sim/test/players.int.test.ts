@@ -193,7 +193,7 @@ describe('simulated p3a players on the real stack', { timeout: 240_000 }, () => 
     playback.start();
     const stored = (await store.load(p.key))!;
     const refused = metrics.slice(before).some((m) => m.type === 'error' && /^rotate_token_40[13]$/.test(m.what));
-    // Until the server accepts a credential-less rotation (PROTOCOL.md §2.5) it answers 401; either
+    // Until the server accepts a credential-less rotation (docs/device-protocol.md §2.5) it answers 401; either
     // way the device asked, and a 200 left a fresh token in its state.
     expect(refused || DEVICE_TOKEN_RE.test(stored.apiToken ?? '')).toBe(true);
     if (!refused) expect(stored.apiToken).not.toBe(creds.apiToken);

@@ -63,7 +63,7 @@ describe('a simulated player on screen', { timeout: 120_000 }, () => {
       expect((await session.sendCommand(player.key, 'play_channel', { channelName: 'hashtag', hashtag: 'slime' })).status).toBe(202);
       await drawn;
       // The art_url the api sent names another host; the device used the vault base it was given and
-      // its own 2-level alias path (PROTOCOL.md §8), which the vault layout answers.
+      // its own 2-level alias path (docs/device-protocol.md §8), which the vault layout answers.
       expect(requested).toContain(`/vault/${aliasPath(art.storageKey, 'gif')}`);
       const first = (await decodeArtwork(gif)).frames[0]!;
       const expected = panelPicture(first, 16, 16, { brightness: player.state.brightness!, rotation: 0, mirror: 'none' });

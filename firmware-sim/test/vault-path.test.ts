@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deviceArtworkUrl, deviceExtension, shownArtworkUrl, vaultBaseOf } from '../src/vault-path.ts';
 
-// An independent re-statement of the firmware's rule (PROTOCOL.md §8), to check the shared one.
+// An independent re-statement of the firmware's rule (docs/device-protocol.md §8), to check the shared one.
 function firmwarePath(storageKey: string, ext: string): string {
   const d = createHash('sha256').update(storageKey).digest();
   const hex = (b: number) => (b & 0x3f).toString(16).padStart(2, '0');

@@ -13,11 +13,11 @@ import type { VaultStore } from './store.ts';
 export interface ArtworkFile {
   ext: VaultExt;
   bytes: Uint8Array;
-  /** The `_upscaled.webp` preview (SPEC.md §2); only valid with ext `webp`. */
+  /** The `_upscaled.webp` preview (docs/product.md §2); only valid with ext `webp`. */
   upscaled?: boolean;
 }
 
-/** Both names of one file: the canonical path first, then the p3a device alias (PROTOCOL.md §8). */
+/** Both names of one file: the canonical path first, then the p3a device alias (docs/device-protocol.md §8). */
 function pathsFor(storageKey: string, ext: VaultExt, upscaled: boolean): [string, string] {
   return upscaled
     ? [upscaledPath(storageKey), upscaledAliasPath(storageKey)]
@@ -25,7 +25,7 @@ function pathsFor(storageKey: string, ext: VaultExt, upscaled: boolean): [string
 }
 
 /**
- * Writes every rendition of one artwork, all or nothing (SPEC.md §2: "a failure leaves no files").
+ * Writes every rendition of one artwork, all or nothing (docs/product.md §2: "a failure leaves no files").
  *
  * The device alias is a second atomic write of the same bytes rather than a hard link: links exist
  * only on local disk, while the VaultStore contract must hold for S3-compatible buckets too, and

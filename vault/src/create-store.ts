@@ -4,11 +4,11 @@ import type { VaultStore } from './store.ts';
 
 /**
  * Where a process's vault lives, as its config.ts parsed it. The local fields are always present
- * (the dev default); `s3` replaces them when a bucket is configured (SPEC.md §2, §7).
+ * (the dev default); `s3` replaces them when a bucket is configured (docs/product.md §2, §7).
  */
 export interface VaultStoreConfig {
   dir: string;
-  /** SPEC.md §2 free-space floor; meaningful on local disk only (see S3VaultStore). */
+  /** docs/product.md §2 free-space floor; meaningful on local disk only (see S3VaultStore). */
   minFreeBytes?: number;
   s3?: S3VaultStoreOptions | null;
 }

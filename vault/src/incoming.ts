@@ -6,11 +6,11 @@ import { assertStorageKey, isStorageKey } from './paths.ts';
 import { VaultFullError } from './store.ts';
 
 /**
- * Where an accepted upload waits for process-artwork (SPEC.md §2, §6): the api writes the original
+ * Where an accepted upload waits for process-artwork (docs/product.md §2, §6): the api writes the original
  * bytes to `{VAULT_INCOMING_DIR}/{storage key}.upload` before enqueueing the job, the worker reads
  * them from there and removes the file once the post is ready or has failed; the worker's cleanup
  * sweeps what a crash left. This module is the only one that knows the directory's layout; the job
- * carries only the post id (ARCHITECTURE.md convention 8).
+ * carries only the post id (docs/architecture.md §3.8).
  */
 const SUFFIX = '.upload';
 /** The api writes under `{final name}.{12 hex}.tmp` before its atomic rename. */

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { type VaultFileStat, type VaultStore, VaultFullError, assertRelPath } from './store.ts';
 
 export interface LocalVaultStoreOptions {
-  /** SPEC.md §2: refuse a write that would leave less free space than this. */
+  /** docs/product.md §2: refuse a write that would leave less free space than this. */
   minFreeBytes?: number;
 }
 
@@ -50,7 +50,7 @@ export class LocalVaultStore implements VaultStore {
     return fs.bavail * fs.bsize;
   }
 
-  /** SPEC.md §2 atomic write: temp file in the target directory, fsync, rename, fsync the directory. */
+  /** docs/product.md §2 atomic write: temp file in the target directory, fsync, rename, fsync the directory. */
   async put(relPath: string, bytes: Uint8Array): Promise<void> {
     const target = this.absolutePath(relPath);
     const dir = dirname(target);
@@ -136,7 +136,7 @@ export class LocalVaultStore implements VaultStore {
   }
 
   /**
-   * SPEC.md §6 cleanup: a write killed between create and rename (SIGKILL, power loss) leaves its
+   * docs/product.md §6 cleanup: a write killed between create and rename (SIGKILL, power loss) leaves its
    * temp file behind, invisible to list(). Only names put() creates, only regular files, only older
    * than `olderThanMs` (a write in flight is never touched). Directory entries come from lstat, so a
    * symlink is neither followed nor removed: the sweep never leaves the vault root.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The one module that knows vault layouts (ARCHITECTURE.md convention 9, PROTOCOL.md §8).
+ * The one module that knows vault layouts (docs/architecture.md §3.9, docs/device-protocol.md §8).
  * Both layouts share one tree: canonical files sit three directories deep, device aliases two deep,
  * so a name never means both, and parseArtworkPath tells them apart by depth.
  *
@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 /** Lower-case hyphenated UUID (any version: seeded artworks predate our v4 minting). */
 const STORAGE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** SPEC.md §2: the formats the vault holds. */
+/** docs/product.md §2: the formats the vault holds. */
 export const VAULT_EXTS = ['png', 'gif', 'webp', 'bmp'] as const;
 export type VaultExt = (typeof VAULT_EXTS)[number];
 
@@ -46,7 +46,7 @@ function digest(storageKey: string): Buffer {
 const SHARD_MEMO_LIMIT = 50_000;
 const shardMemo = new Map<string, string>();
 
-/** PROTOCOL.md §8 canonical shard: first 6 hex chars of SHA-256(storage_key), split `h1/h2/h3`. */
+/** docs/device-protocol.md §8 canonical shard: first 6 hex chars of SHA-256(storage_key), split `h1/h2/h3`. */
 export function storageShard(storageKey: string): string {
   let shard = shardMemo.get(storageKey);
   if (shard === undefined) {
@@ -58,14 +58,14 @@ export function storageShard(storageKey: string): string {
   return shard;
 }
 
-/** PROTOCOL.md §8 device alias, as the p3a firmware derives it: `d[0] & 0x3F` / `d[1] & 0x3F` in hex. */
+/** docs/device-protocol.md §8 device alias, as the p3a firmware derives it: `d[0] & 0x3F` / `d[1] & 0x3F` in hex. */
 export function deviceAliasShard(storageKey: string): string {
   const d = digest(storageKey);
   const hex2 = (byte: number | undefined) => ((byte ?? 0) & 0x3f).toString(16).padStart(2, '0');
   return `${hex2(d[0])}/${hex2(d[1])}`;
 }
 
-/** SPEC.md §2: the nearest-neighbour preview, always WebP. */
+/** docs/product.md §2: the nearest-neighbour preview, always WebP. */
 export function upscaledName(storageKey: string): string {
   assertStorageKey(storageKey);
   return `${storageKey}_upscaled.webp`;
@@ -93,7 +93,7 @@ export function upscaledAliasPath(storageKey: string): string {
   return `${deviceAliasShard(storageKey)}/${upscaledName(storageKey)}`;
 }
 
-/** PROTOCOL.md §8: `art_url` = `{VAULT_PUBLIC_BASE_URL}/{storage_shard}/{storage_key}.{ext}`. */
+/** docs/device-protocol.md §8: `art_url` = `{VAULT_PUBLIC_BASE_URL}/{storage_shard}/{storage_key}.{ext}`. */
 export function artUrl(baseUrl: string, storageKey: string, ext: VaultExt): string {
   return `${baseUrl.replace(/\/+$/, '')}/${canonicalPath(storageKey, ext)}`;
 }

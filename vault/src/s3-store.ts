@@ -33,7 +33,7 @@ const CONTENT_TYPES: Record<string, string> = {
   bmp: 'image/bmp',
 };
 
-/** Vault names are content-addressed by storage key and never rewritten in place (SPEC.md §2). */
+/** Vault names are content-addressed by storage key and never rewritten in place (docs/product.md §2). */
 const CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 function contentTypeOf(relPath: string): string {
@@ -48,7 +48,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 /**
- * The vault in an S3-compatible bucket (SPEC.md §2, §7: what lets several machines share it).
+ * The vault in an S3-compatible bucket (docs/product.md §2, §7: what lets several machines share it).
  *
  * One PutObject is atomic per object: readers see the old object or the whole new one, never a
  * partial write, which is the same guarantee the local store gets from temp file + rename.

@@ -2,7 +2,7 @@ import { VaultPathError } from './paths.ts';
 
 /**
  * Storage behind the vault: local disk by default, an S3-compatible bucket when configured
- * (SPEC.md §2). Paths are vault-relative with `/` separators, as built by paths.ts.
+ * (docs/product.md §2). Paths are vault-relative with `/` separators, as built by paths.ts.
  */
 export interface VaultStore {
   /** Atomic: readers see the old file or the whole new one, never a partial write. */
@@ -18,7 +18,7 @@ export interface VaultStore {
   stat(relPath: string): Promise<VaultFileStat | null>;
   /**
    * Removes the store's own temp files older than `olderThanMs`, left by a write killed between
-   * create and rename (SPEC.md §6 cleanup). Returns how many were removed; never touches vault files.
+   * create and rename (docs/product.md §6 cleanup). Returns how many were removed; never touches vault files.
    */
   sweepTempFiles(olderThanMs: number): Promise<number>;
   /** Releases pooled connections (the S3 store); local disk holds none. */
@@ -30,7 +30,7 @@ export interface VaultFileStat {
   modifiedAt: Date;
 }
 
-/** SPEC.md §2: a write that would take free space under the configured floor is refused. */
+/** docs/product.md §2: a write that would take free space under the configured floor is refused. */
 export class VaultFullError extends Error {
   override readonly name = 'VaultFullError';
   readonly code = 'vault_full';

@@ -9,7 +9,7 @@ import type { S3VaultStoreOptions } from './s3-store.ts';
 
 /**
  * A real S3-compatible HTTP server (s3rver, from npm) on loopback, for tests of the S3 vault store
- * and of the worker writing through it. S3 is the outside world (ARCHITECTURE.md "Tests"), so it is
+ * and of the worker writing through it. S3 is the outside world (docs/architecture.md §5), so it is
  * faked by a server speaking the same wire protocol, never by a mock client.
  */
 export interface TestS3Server {

@@ -52,7 +52,7 @@ function failingOnPut(inner: VaultStore, failAt: number): VaultStore {
 }
 
 describe('writeArtworkFiles', () => {
-  it('writes each rendition at its canonical path and its device alias path (PROTOCOL.md §8)', async () => {
+  it('writes each rendition at its canonical path and its device alias path (docs/device-protocol.md §8)', async () => {
     const written = await writeArtworkFiles(store, KEY, [
       { ext: 'png', bytes: Buffer.from('png-bytes') },
       { ext: 'webp', bytes: Buffer.from('webp-bytes') },

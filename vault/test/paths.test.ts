@@ -33,14 +33,14 @@ function independentAlias(key: string): string {
   return [d[0], d[1]].map((b) => ((b as number) % 64).toString(16).padStart(2, '0')).join('/');
 }
 
-describe('storageShard (PROTOCOL.md §8 canonical layout)', () => {
+describe('storageShard (docs/device-protocol.md §8 canonical layout)', () => {
   it.each(VECTORS)('$key → $shard', ({ key, shard }) => {
     expect(independentShard(key)).toBe(shard);
     expect(storageShard(key)).toBe(shard);
   });
 });
 
-describe('deviceAliasShard (PROTOCOL.md §8 p3a alias)', () => {
+describe('deviceAliasShard (docs/device-protocol.md §8 p3a alias)', () => {
   it.each(VECTORS)('$key → $alias', ({ key, alias }) => {
     expect(independentAlias(key)).toBe(alias);
     expect(deviceAliasShard(key)).toBe(alias);

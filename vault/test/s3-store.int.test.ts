@@ -93,7 +93,7 @@ describe('S3VaultStore', () => {
     expect((await head('v/ab/cd/notes.txt')).ContentType).toBe('application/octet-stream');
   });
 
-  it('writes the p3a device alias as a second real object, not a link (PROTOCOL.md §8)', async () => {
+  it('writes the p3a device alias as a second real object, not a link (docs/device-protocol.md §8)', async () => {
     const bucket = await freshBucket();
     const store = open(bucket);
     const key = 'c9bf9e57-1685-4c89-bafb-ff5af830be8a';

@@ -103,7 +103,7 @@ export function describeVaultStoreContract(name: string, setup: () => Promise<St
       expect((await collect(store.list('20'))).sort()).toEqual(paths.filter((p) => p.startsWith('20/')).sort());
     });
 
-    it('sweeps no vault file, however old the margin (SPEC.md §6 cleanup)', async () => {
+    it('sweeps no vault file, however old the margin (docs/product.md §6 cleanup)', async () => {
       const { store, rawFiles } = await setup();
       await store.put('ab/cd/kept.png', Buffer.from('kept'));
       // A negative margin counts every file as stale: only the store's own temp files may go.

@@ -3,7 +3,7 @@ import { GRID_CELL, gridSpan } from '@/lib/pixel-scale';
 import type { PostSummary } from '@makapix/protocol';
 import { PixelArt } from './PixelArt';
 
-/** One grid cell: 128 px, or 2×2 for art above 128 px (DESIGN.md feed grid). */
+/** One grid cell: 128 px, or 2×2 for art above 128 px (docs/architecture.md §4.1 feed grid). */
 export function ArtTile({ post, priority }: { post: PostSummary; priority?: boolean }) {
   const span = gridSpan(post.width, post.height);
   const size = span * GRID_CELL + (span - 1) * 8;

@@ -11,7 +11,7 @@ import { useSession } from './SessionProvider';
 
 type Stats = Awaited<ReturnType<ReturnType<typeof useSession>['api']['postStats']>>;
 
-/** SPEC.md §1 artist tools on the artwork page, shown only to the artist (ownerInfo comes with their token). */
+/** docs/product.md §1 artist tools on the artwork page, shown only to the artist (ownerInfo comes with their token). */
 export function ArtistTools({ postId, ownerId }: { postId: string; ownerId: string }) {
   const { api, user, status, token, renew } = useSession();
   const router = useRouter();

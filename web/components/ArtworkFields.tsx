@@ -7,7 +7,7 @@ export interface ArtworkFieldValues {
   hashtags: string;
 }
 
-/** SPEC.md §2: hashtags lower-cased, # stripped, de-duplicated, ≤64 of ≤64 chars. */
+/** docs/product.md §2: hashtags lower-cased, # stripped, de-duplicated, ≤64 of ≤64 chars. */
 export function parseHashtags(text: string): string[] {
   const tags = text.split(/[\s,]+/).map((t) => t.replace(/^#+/, '').toLowerCase()).filter(Boolean);
   return [...new Set(tags)].slice(0, 64);

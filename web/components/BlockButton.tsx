@@ -4,7 +4,7 @@ import { inWords } from '@/lib/words';
 import { ConfirmDialog } from './Dialog';
 import { useSession } from './SessionProvider';
 
-/** SPEC.md §4 blocks, confirmed in a dialog that says what blocking does. */
+/** docs/product.md §4 blocks, confirmed in a dialog that says what blocking does. */
 export function BlockButton({ userId, handle }: { userId: string; handle: string }) {
   const { api, status, user } = useSession();
   const [open, setOpen] = useState(false);

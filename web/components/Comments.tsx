@@ -10,7 +10,7 @@ import { useSession } from './SessionProvider';
 
 type Node = Comment & { replies?: Node[] };
 
-/** SPEC.md §4 threaded comments (depth ≤2): post, reply, edit and delete your own. */
+/** docs/product.md §4 threaded comments (depth ≤2): post, reply, edit and delete your own. */
 export function Comments({ postId, initial, nextCursor }: { postId: string; initial: Thread[]; nextCursor: string | null }) {
   const { api, status } = useSession();
   const [threads, setThreads] = useState<Node[]>(initial);

@@ -7,7 +7,7 @@ import type { Notification } from '@makapix/protocol';
 import { useLiveNotifications } from './LiveNotifications';
 import { useSession } from './SessionProvider';
 
-/** What happened, in words (SPEC.md §4 notification kinds). */
+/** What happened, in words (docs/product.md §4 notification kinds). */
 function describe(n: Notification): string {
   const who = n.actor ? `@${n.actor.handle}` : 'Someone';
   const emoji = typeof n.data?.emoji === 'string' ? ` ${n.data.emoji}` : '';

@@ -5,7 +5,7 @@ import { notificationSchema, unreadCountSchema, type Notification } from '@makap
 import { useSession } from './SessionProvider';
 
 /**
- * DESIGN.md "Live, not refreshed": the unread count and new notifications from the api's SSE
+ * docs/architecture.md §4.1 "Live, not refreshed": the unread count and new notifications from the api's SSE
  * stream. EventSource cannot send headers, so the token rides in the query; when the server ends
  * the stream at token expiry (`reauthenticate`) or the connection drops, it reconnects with a
  * freshly renewed token, backing off up to 30 s.

@@ -22,7 +22,7 @@ export interface PixelArtProps {
 }
 
 /**
- * DESIGN.md "Every pixel honest": the one component that shows an artwork, at a whole number of
+ * docs/architecture.md §4.1 "Every pixel honest": the one component that shows an artwork, at a whole number of
  * DEVICE pixels per art pixel (CSS size = art × k / devicePixelRatio), `image-rendering: pixelated`,
  * width and height set before the image loads. In a fixed box (grid cells) it is plain server HTML
  * sized for DPR 1, which PixelScaler (one client component for the whole page) corrects before

@@ -12,7 +12,7 @@ function scaleImage(img: HTMLImageElement, dpr: number): void {
   img.dataset.dpr = String(dpr);
 }
 
-/** DESIGN.md: with reduced motion, grids show a still first frame (drawn from the decoded image). */
+/** docs/architecture.md §4.1: with reduced motion, grids show a still first frame (drawn from the decoded image). */
 function holdStill(img: HTMLImageElement): void {
   if (img.dataset.stillDone !== undefined) return;
   img.dataset.stillDone = '';

@@ -22,7 +22,7 @@ async function sourceOf(api: Api, channel: string): Promise<FeedSource> {
 /**
  * The web player: a feed, hashtag or profile as a full-screen channel. Each artwork stays for the
  * dwell time; ←/→ previous/next, Space pause, F full screen, Escape leaves. Every artwork shown is
- * an impression, counted through the api (SPEC.md §4).
+ * an impression, counted through the api (docs/product.md §4).
  */
 export function Player({ channel }: { channel: string }) {
   const { api, status } = useSession();

@@ -9,7 +9,7 @@ const QUICK = ['👍', '❤️', '🔥', '😊', '💎'];
 const MORE = ['😂', '😍', '🤩', '😮', '😢', '😎', '🥳', '👏', '🙌', '✨', '🌈', '⭐', '🎨', '🖼️', '👾', '🕹️', '🐱', '🐶', '🍕', '🌸', '💯', '🤖', '🚀', '🌙'];
 const LIMIT = 5;
 
-/** DESIGN.md reactions: totals as pills (yours highlighted), a picker dialog, the 5-limit in words. */
+/** docs/architecture.md §4.1 reactions: totals as pills (yours highlighted), a picker dialog, the 5-limit in words. */
 export function Reactions({ postId, initial }: { postId: string; initial: ReactionSummary }) {
   const { api, status } = useSession();
   const [summary, setSummary] = useState(initial);

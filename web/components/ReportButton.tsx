@@ -5,7 +5,7 @@ import { inWords } from '@/lib/words';
 import { Dialog } from './Dialog';
 import { useSession } from './SessionProvider';
 
-/** SPEC.md §1 reports of posts, comments and members, in a dialog with the reason in words. */
+/** docs/product.md §1 reports of posts, comments and members, in a dialog with the reason in words. */
 export function ReportButton({ targetType, targetId, label, className }: { targetType: PostReportsBody['targetType']; targetId: string; label: string; className?: string }) {
   const { api, status } = useSession();
   const [open, setOpen] = useState(false);

@@ -6,7 +6,7 @@ import { jwtExpiry, readHint, renewDelay, TokenKeeper, writeHint } from '@/lib/s
 import { postAuthRefreshResponseSchema, type OwnProfile } from '@makapix/protocol';
 
 /**
- * The browser session (ARCHITECTURE.md "Session"): the access token in memory only, renewed from
+ * The browser session (docs/architecture.md "Session"): the access token in memory only, renewed from
  * the HttpOnly refresh cookie on load, a minute before expiry and once after a 401. Tabs share
  * renewals: the refresh token rotates on every use and a reused one closes the whole session, so a
  * Web Lock serializes renewals and a BroadcastChannel hands the new token to the other tabs.

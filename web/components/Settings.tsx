@@ -24,7 +24,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** SPEC.md §1 member settings: profile, avatar, monitored hashtags, digest, password, blocks. */
+/** docs/product.md §1 member settings: profile, avatar, monitored hashtags, digest, password, blocks. */
 export function Settings() {
   const { status, user } = useSession();
   if (status === 'loading') return <p>Loading…</p>;

@@ -55,7 +55,7 @@ export function SiteHeader() {
   );
 }
 
-/** DESIGN.md: on phones a bottom bar with Home, Search, Upload, Players, Me. */
+/** docs/architecture.md §4.1: on phones a bottom bar with Home, Search, Upload, Players, Me. */
 export function BottomBar() {
   const { user } = useSession();
   return (

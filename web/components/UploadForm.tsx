@@ -14,7 +14,7 @@ type Picked = { file: File; url: string; width: number; height: number; frames: 
 type Phase = { kind: 'edit' } | { kind: 'uploading'; fraction: number } | { kind: 'processing'; post: PostDetail } | { kind: 'ready'; post: PostDetail } | { kind: 'failed'; reason: string };
 
 /**
- * SPEC.md §2 upload: the file is checked in the browser first (magic bytes, 5 MiB, sizes — the same
+ * docs/product.md §2 upload: the file is checked in the browser first (magic bytes, 5 MiB, sizes — the same
  * rules as the api), previewed pixel-exact, sent with a progress bar, then followed until the
  * worker has made it ready (or says why it failed).
  */

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useSession } from './SessionProvider';
 
-/** SPEC.md §4: an Artwork View is a deliberate look — reported after 2 s with the page visible. */
+/** docs/product.md §4: an Artwork View is a deliberate look — reported after 2 s with the page visible. */
 export const VIEW_AFTER_MS = 2000;
 
 export function ViewCounter({ postId }: { postId: string }) {

@@ -1,7 +1,7 @@
 import { errorBodySchema } from '@makapix/protocol';
 import type { z } from 'zod';
 
-/** The api's one error envelope (SPEC.md §3), carried to the page with the HTTP status. */
+/** The api's one error envelope (docs/product.md §3), carried to the page with the HTTP status. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -47,7 +47,7 @@ import {
 } from '@makapix/protocol';
 
 /**
- * The one typed api client (ARCHITECTURE.md "The web"): every call the web makes, each answer
+ * The one typed api client (docs/architecture.md §4): every call the web makes, each answer
  * parsed with the api's own zod shape. The transport decides where it goes (server: API_UPSTREAM;
  * browser: same-origin /api with the in-memory token).
  */

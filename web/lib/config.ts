@@ -1,7 +1,7 @@
 import 'server-only';
 
 /**
- * The web server's one reader of process.env (ARCHITECTURE.md: one config parser per process).
+ * The web server's one reader of process.env (docs/architecture.md: one config parser per process).
  * API_UPSTREAM: where server components reach the api directly ("host:port" like Caddy's, or a URL).
  * PUBLIC_BASE_URL: the site's address as visitors see it (canonical links, OpenGraph, sitemap).
  */

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md "Every pixel honest": an artwork is shown at a whole number of DEVICE pixels per art
+ * docs/architecture.md §4.1 "Every pixel honest": an artwork is shown at a whole number of DEVICE pixels per art
  * pixel. The CSS size is therefore art size × k / devicePixelRatio, with k the largest whole factor
  * whose device-pixel size fits the box (never below 1: art is never scaled down).
  */
@@ -22,7 +22,7 @@ export function pixelScale(artWidth: number, artHeight: number, boxCssWidth: num
   return { factor, cssWidth: (w * factor) / ratio, cssHeight: (h * factor) / ratio };
 }
 
-/** DESIGN.md feed grid: art up to 128 px sits in one 128 px cell, larger art in a 2×2 cell. */
+/** docs/architecture.md §4.1 feed grid: art up to 128 px sits in one 128 px cell, larger art in a 2×2 cell. */
 export const GRID_CELL = 128;
 export function gridSpan(artWidth: number | null, artHeight: number | null): 1 | 2 {
   return Math.max(artWidth ?? 0, artHeight ?? 0) > GRID_CELL ? 2 : 1;

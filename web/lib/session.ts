@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md "Session": the access token lives in memory only; the HttpOnly refresh cookie
+ * docs/architecture.md "Session": the access token lives in memory only; the HttpOnly refresh cookie
  * renews it on load, shortly before expiry, and once after a 401. This module is the pure part:
  * timing, single-flight renewal and the retry-once rule; the browser wiring is SessionProvider.
  */

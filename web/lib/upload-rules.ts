@@ -9,7 +9,7 @@ import {
 } from '@makapix/media';
 
 /**
- * SPEC.md §2 checked in the browser before any request: the same header rules the api and the
+ * docs/product.md §2 checked in the browser before any request: the same header rules the api and the
  * worker run (@makapix/media), worded for a person, with the nearest allowed size named when the
  * dimensions are refused.
  */

@@ -2,7 +2,7 @@ import type { HttpErrorCode } from '@makapix/protocol';
 import { ApiError } from './api-core.ts';
 
 /**
- * DESIGN.md "errors name what went wrong and what to do", keyed by the api's error.code; anything
+ * docs/architecture.md §4.1 "errors name what went wrong and what to do", keyed by the api's error.code; anything
  * not listed falls back to the api's own message, which is already a sentence.
  */
 const WORDS: Partial<Record<HttpErrorCode | 'network_error', string>> = {

@@ -24,7 +24,7 @@ function isVaultPrefix(value: string): boolean {
   }
 }
 
-// Defaults make the dev command work with no .env (ARCHITECTURE.md convention 5); they match the
+// Defaults make the dev command work with no .env (docs/architecture.md §3.5); they match the
 // api's, since both processes share the database, Redis, the vault and the CA files.
 const envSchema = z.object({
   NODE_ENV: envNodeEnv.default('development'),
@@ -39,7 +39,7 @@ const envSchema = z.object({
   VAULT_DIR: z.string().min(1).default('.data/dev/vault'),
   VAULT_MIN_FREE_BYTES: envInt().min(0).default(256 * 1024 * 1024),
   VAULT_INCOMING_DIR: z.string().min(1).default('.data/dev/incoming'),
-  // SPEC.md §2/§7: an S3-compatible bucket replaces VAULT_DIR when a bucket is named.
+  // docs/product.md §2/§7: an S3-compatible bucket replaces VAULT_DIR when a bucket is named.
   VAULT_S3_BUCKET: optional(z.string()),
   VAULT_S3_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
   VAULT_S3_REGION: z.string().min(1).default('us-east-1'),
@@ -57,7 +57,7 @@ const envSchema = z.object({
   WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
   WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
   WORKER_MAX_STALLED_COUNT: positiveInt.default(3),
-  /** Register the SPEC.md §6 repeatable jobs at start (off only for focused tests). */
+  /** Register the docs/product.md §6 repeatable jobs at start (off only for focused tests). */
   WORKER_SCHEDULERS: bool.default(true),
 }).superRefine((env, ctx) => {
   // Half a key pair would silently fall back to the SDK's ambient credentials; a bucket setting

@@ -1,4 +1,4 @@
-// @makapix/worker: the BullMQ worker (SPEC.md §6), importable so tests and the dev command run it in-process.
+// @makapix/worker: the BullMQ worker (docs/product.md §6), importable so tests and the dev command run it in-process.
 export { type WorkerConfig, type WorkerEnv, loadConfig } from './config.ts';
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
 export { type JobDefinition, type JobRegistry, RegistryError, buildRegistry, defineJob } from './registry.ts';

@@ -3,7 +3,7 @@ import type { WorkerConfig } from './config.ts';
 
 export type { Logger };
 
-/** pino, structured JSON by default; `LOG_FORMAT=pretty` for people (ARCHITECTURE.md convention 12). */
+/** pino, structured JSON by default; `LOG_FORMAT=pretty` for people (docs/architecture.md §3.12). */
 export function createLogger(log: WorkerConfig['log']): Logger {
   return pino({
     name: 'worker',

@@ -2,7 +2,7 @@ import { JOB_NAMES, JOB_QUEUE, type JobName, type JobPayload, type QueueName, jo
 import { UnrecoverableError } from 'bullmq';
 import type { JobContext } from './context.ts';
 
-/** ARCHITECTURE.md convention 8: one job = one file exporting `{name, schema, handle}`. */
+/** docs/architecture.md §3.8: one job = one file exporting `{name, schema, handle}`. */
 export interface JobDefinition<N extends JobName = JobName, R = unknown> {
   name: N;
   schema: (typeof jobPayloadSchemas)[N];

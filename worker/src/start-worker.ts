@@ -27,7 +27,7 @@ export interface RunningWorker {
 
 /**
  * Starts one BullMQ Worker per queue (artwork, email, maintenance) in this process, registers the
- * SPEC.md §6 schedules and beats the heartbeat. Refuses to start on an incomplete job registry.
+ * docs/product.md §6 schedules and beats the heartbeat. Refuses to start on an incomplete job registry.
  */
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const registry = buildRegistry(options.jobs ?? ALL_JOBS, options.requiredJobs);

@@ -39,7 +39,7 @@ const age = async (file: string, ageMs: number) => utimes(file, new Date(Date.no
 const upload = async () => insertUpload(env, ownerId, randomBytes(64));
 const exists = async (file: string) => readFile(file).then(() => true, () => false);
 
-describe('cleanup: files a crash leaves behind (SPEC.md §6 retired vault files)', () => {
+describe('cleanup: files a crash leaves behind (docs/product.md §6 retired vault files)', () => {
   it('removes stale vault temp files and orphan uploads, keeps anything young, claimed, foreign or linked', async () => {
     // Vault: a ready artwork, and the temp file of a write killed before its rename beside its files.
     const png = await rawInput(pixelArt(16, 16, 1, 5)).png().toBuffer();

@@ -100,7 +100,7 @@ export async function insertUser(handle: DbHandle): Promise<{ id: number; email:
   return { id: (row as { id: number }).id, email };
 }
 
-/** What the api does on upload (SPEC.md §2): the bytes in the incoming dir, a `processing` post. */
+/** What the api does on upload (docs/product.md §2): the bytes in the incoming dir, a `processing` post. */
 export async function insertUpload(env: TestEnv, ownerId: number, bytes: Uint8Array, title = 'test art'): Promise<{ postId: number; storageKey: string }> {
   const storageKey = randomUUID();
   await writeFile(incomingPath(env.config.vault.incomingDir, storageKey), bytes);

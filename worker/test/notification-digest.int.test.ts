@@ -58,7 +58,7 @@ async function settled(): Promise<number> {
   }
 }
 
-describe('notification-digest (SPEC.md §6 send-email "notifications digest")', () => {
+describe('notification-digest (docs/product.md §6 send-email "notifications digest")', () => {
   it('mails each due member one digest of yesterday (UTC), and nobody else', async () => {
     const fan = await member();
     const ann = await member();

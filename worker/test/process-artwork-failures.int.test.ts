@@ -48,7 +48,7 @@ async function expectFailed(bytes: Uint8Array, reason: RegExp): Promise<void> {
   expect(existsSync(incoming(storageKey))).toBe(false);
 }
 
-describe('process-artwork failures leave nothing behind (SPEC.md §2, §6)', () => {
+describe('process-artwork failures leave nothing behind (docs/product.md §2, §6)', () => {
   it('a corrupt image: post failed with a reason, no files', async () => {
     await expectFailed(await pngWithBadPixels(), /^corrupt_image: the image could not be decoded/);
   });

@@ -84,7 +84,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe('process-artwork renders every format pixel-exactly (SPEC.md §2)', () => {
+describe('process-artwork renders every format pixel-exactly (docs/product.md §2)', () => {
   for (const c of CASES) {
     it(c.name, async () => {
       const { bytes, reference: known } = await c.make();
@@ -97,7 +97,7 @@ describe('process-artwork renders every format pixel-exactly (SPEC.md §2)', () 
       const exts = [...new Set<VaultExt>([c.format, ...targets])];
       expect(result).toMatchObject({ state: 'ready', skipped: [] });
 
-      // Exactly these files, at both layouts (PROTOCOL.md §8), nothing else (no temp files).
+      // Exactly these files, at both layouts (docs/device-protocol.md §8), nothing else (no temp files).
       const expected = exts.flatMap((ext) => [canonicalPath(storageKey, ext), aliasPath(storageKey, ext)]);
       expected.push(upscaledPath(storageKey), upscaledAliasPath(storageKey));
       const vaultFiles = await listFiles(env.config.vault.dir);

@@ -8,7 +8,7 @@ import type { JobContext } from '../src/context.ts';
 const noop = defineJob('cleanup', async () => 'done');
 const ctx = {} as JobContext;
 
-describe('job registry (ARCHITECTURE.md convention 8)', () => {
+describe('job registry (docs/architecture.md §3.8)', () => {
   it('accepts the real job list: exactly one handler per job name', () => {
     const registry = buildRegistry(ALL_JOBS);
     expect([...registry.names].sort()).toEqual([...JOB_NAMES].sort());

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-describe('send-email (SPEC.md §6)', () => {
+describe('send-email (docs/product.md §6)', () => {
   it('delivers a verification mail through SMTP with the working link', async () => {
     const user = await insertUser(env.dbHandle);
     const verifyUrl = `${env.config.mail.publicBaseUrl}/verify-email?token=tok_${user.id}`;

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('startWorker (in-process)', () => {
-  it('beats the heartbeat and registers the SPEC.md §6 schedules', async () => {
+  it('beats the heartbeat and registers the docs/product.md §6 schedules', async () => {
     await until(() => redis.exists(heartbeatKey('worker', 'worker-under-test')), 'heartbeat');
     const schedulers = await queues.queue('maintenance').getJobSchedulers();
     expect(schedulers.map((s) => [s.name, s.every ? Number(s.every) : `${s.pattern} ${s.tz}`]).sort()).toEqual([

@@ -2,7 +2,7 @@ import { describeVaultStore } from '@makapix/vault';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
-/** SPEC.md §2: local disk by default, an S3-compatible bucket when configured. */
+/** docs/product.md §2: local disk by default, an S3-compatible bucket when configured. */
 describe('worker config: where the vault lives', () => {
   it('keeps the vault on local disk when no bucket is named (also when the variables are empty)', () => {
     expect(loadConfig({}).vault).toEqual({

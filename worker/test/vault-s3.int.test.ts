@@ -13,7 +13,7 @@ import { decodeForTest, expectSamePixels, pixelArt, rawInput } from './artwork-f
 import { type TestEnv, createTestEnv, insertUpload, insertUser, jobContext, listFiles } from './helpers.ts';
 
 /**
- * SPEC.md §2/§7: with VAULT_S3_* set, the worker's jobs keep the vault in a bucket. These run the
+ * docs/product.md §2/§7: with VAULT_S3_* set, the worker's jobs keep the vault in a bucket. These run the
  * real job handlers against a real S3-compatible server; the local vault directory must stay empty.
  */
 let s3: TestS3Server;
@@ -64,7 +64,7 @@ describe('the worker with the vault in an S3-compatible bucket', () => {
     expected.push(upscaledPath(storageKey), upscaledAliasPath(storageKey));
     expect(await keysOf(storageKey)).toEqual(expected.sort());
 
-    // The device alias (PROTOCOL.md §8) is a full copy in the bucket, not a link that exists only on disk.
+    // The device alias (docs/device-protocol.md §8) is a full copy in the bucket, not a link that exists only on disk.
     for (const rel of [canonicalPath(storageKey, 'png'), aliasPath(storageKey, 'png')]) {
       expect(Buffer.from((await reader.get(rel)) ?? []).equals(bytes)).toBe(true);
     }

@@ -8,12 +8,12 @@ import { clearMemberBan, type DbOrTx, type ModMemberRow, setMemberBan } from '..
 import { loadActionableMember, notifyMember } from '../features/moderation/service.ts';
 import type { AuthUser } from '../plugins/auth.ts';
 
-// SPEC.md §1: bans are enforced on web, API and MQTT at once. Spans accounts (the user row and its
+// docs/product.md §1: bans are enforced on web, API and MQTT at once. Spans accounts (the user row and its
 // refresh tokens), players (their live MQTT sessions) and moderation (audit, notification):
 // - web/API: plugins/auth.ts re-reads users.banned_until on every authenticated request, and open
 //   SSE streams (authenticated once, at connect) are ended within 2 s by plugins/live-streams.ts;
 // - refresh tokens are revoked so no new session can be minted after the ban ends by an old cookie;
-// - MQTT: PROTOCOL.md §1 (ours) — every live session of the member's players is cut within 2 s
+// - MQTT: docs/device-protocol.md §1 (ours) — every live session of the member's players is cut within 2 s
 //   through the broker kick channel, and the broker refuses them at CONNECT while the ban lasts.
 
 export interface BanInput {

@@ -5,8 +5,8 @@ import { devicePlayset } from '../features/playsets/service.ts';
 import { sendToOwnedPlayer } from './send-player-command.ts';
 
 /**
- * SPEC.md §5: pushes a saved playset (or the dynamic `followed_artists`) to one of the owner's players
- * as `execute_playset` (PROTOCOL.md §6), under the same checks, limits and log as any command.
+ * docs/product.md §5: pushes a saved playset (or the dynamic `followed_artists`) to one of the owner's players
+ * as `execute_playset` (docs/device-protocol.md §6), under the same checks, limits and log as any command.
  */
 export async function executePlayset(app: FastifyInstance, ownerId: number, playerId: string, name: string): Promise<CommandLogItem> {
   const player = await requireOwnedPlayer(app.db, ownerId, playerId);

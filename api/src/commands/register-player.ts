@@ -9,7 +9,7 @@ import { countOwnedPlayers, lockPendingByCode, lockUser, updatePlayer } from '..
 import { sealDeviceKey } from '../features/players/service.ts';
 
 /**
- * PROTOCOL.md §2.2: binds a provisioned player to the member who typed its code, marks it registered
+ * docs/device-protocol.md §2.2: binds a provisioned player to the member who typed its code, marks it registered
  * and issues its client certificate (key stored encrypted). One transaction: the member row is locked
  * so two registrations cannot both pass the 128-player limit, and the code row is locked so one code
  * registers once (the loser sees it as used: 404).

@@ -5,9 +5,9 @@ import { lockPlayer, revokeActiveTokens, updatePlayer } from '../features/player
 import { requireOwnedPlayer, revokeSerials } from '../features/players/service.ts';
 
 /**
- * SPEC.md §1 "delete (revokes its certificate and kicks it)": soft-deletes the player, revokes every
+ * docs/product.md §1 "delete (revokes its certificate and kicks it)": soft-deletes the player, revokes every
  * certificate serial it holds (CRL re-signed), revokes its device token, drops the stored key, and
- * asks the brokers to close its live session (PROTOCOL.md §1 (ours): within 2 seconds).
+ * asks the brokers to close its live session (docs/device-protocol.md §1 (ours): within 2 seconds).
  */
 export async function deletePlayer(app: FastifyInstance, ownerId: number, playerId: string): Promise<void> {
   const player = await requireOwnedPlayer(app.db, ownerId, playerId);

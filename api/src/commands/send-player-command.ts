@@ -26,7 +26,7 @@ export interface DevicePayload {
 }
 
 /**
- * Turns the owner's request into the PROTOCOL.md §6 payload. show_artwork is refused (404) for a
+ * Turns the owner's request into the docs/device-protocol.md §6 payload. show_artwork is refused (404) for a
  * post the owner may not open by direct link, and filled from the post; by_user / reactions carry
  * the member's public id and handle.
  */
@@ -81,7 +81,7 @@ export function buildEnvelope(devicePayload: DevicePayload): Command {
 }
 
 /**
- * Checks the player's advertised capabilities (PROTOCOL.md §6: 400 unsupported_command /
+ * Checks the player's advertised capabilities (docs/device-protocol.md §6: 400 unsupported_command /
  * invalid_value), spends the per-player limit, logs the command and publishes it. The log row is
  * written first so an ack racing the publish finds it; it is removed if the broker refuses.
  */

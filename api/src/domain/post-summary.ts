@@ -4,7 +4,7 @@ import { artUrl, upscaledUrl, type VaultExt } from '@makapix/vault';
 
 // A post as every list shows it (feeds, search, profiles, playlists, the moderation queue): the
 // columns lists select and the presenter of the summary shape (@makapix/protocol http/posts.ts).
-// Every vault URL is built by @makapix/vault (PROTOCOL.md §8).
+// Every vault URL is built by @makapix/vault (docs/device-protocol.md §8).
 
 export interface PublicIds {
   encode(id: number): string;
@@ -48,7 +48,7 @@ export interface ListRow extends SummaryRow {
   ownerHandle: string;
 }
 
-/** Files exist only once the worker has finished (state ready, SPEC.md §2). */
+/** Files exist only once the worker has finished (state ready, docs/product.md §2). */
 export const hasFiles = (row: SummaryRow): row is SummaryRow & { storageKey: string; nativeFormat: VaultExt } =>
   row.state === 'ready' && row.storageKey !== null && row.nativeFormat !== null;
 

@@ -25,7 +25,7 @@ export function toMemberRef(row: MemberRefRow, encode: (id: number) => string): 
 export const timeCursorSchema = z.object({ t: z.string().min(1).max(64), id: z.number().int().positive() });
 export type TimeCursor = z.infer<typeof timeCursorSchema>;
 
-/** Decodes a list cursor; a malformed one is the client's mistake (400 validation_error, SPEC.md §3). */
+/** Decodes a list cursor; a malformed one is the client's mistake (400 validation_error, docs/product.md §3). */
 export function readCursor<T extends z.ZodType>(cursor: string | undefined, schema: T): z.infer<T> | null {
   if (cursor === undefined) return null;
   const value = decodeCursor(cursor, schema);

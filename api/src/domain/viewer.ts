@@ -5,7 +5,7 @@ import type { AuthUser, Role } from '../plugins/auth.ts';
 
 /**
  * Who is looking. Built once per request by the auth plugin (`req.audience`) or per device request
- * (from the player's owner, PROTOCOL.md §5: players follow their owner's opt-ins) and
+ * (from the player's owner, docs/device-protocol.md §5: players follow their owner's opt-ins) and
  * handed to every query that composes the visibility rules (domain/visibility.ts).
  */
 export interface Viewer {
@@ -13,7 +13,7 @@ export interface Viewer {
   userId: number | null;
   /** Moderators and the site owner see hidden content (to moderate it). */
   isModerator: boolean;
-  /** Monitored hashtags this member opted in to (SPEC.md §1); always empty for visitors. */
+  /** Monitored hashtags this member opted in to (docs/product.md §1); always empty for visitors. */
   monitoredOptIns: readonly string[];
 }
 

@@ -4,14 +4,14 @@ import type { Viewer } from './viewer.ts';
 
 export { VISITOR, type Viewer } from './viewer.ts';
 
-// The one place where SPEC.md §1–4 visibility rules become SQL. Every feed, search, page, device
+// The one place where docs/product.md §1–4 visibility rules become SQL. Every feed, search, page, device
 // channel and command check composes these instead of restating conditions.
 
 /** The owner's account is live: not deleted, not hidden by a moderator, not currently banned. */
 const ownerActive: SQL = sql`exists (select 1 from ${users} u where u.id = ${posts.ownerId}
   and u.deleted_at is null and u.hidden_at is null and (u.banned_until is null or u.banned_until <= now()))`;
 
-/** The monitored hashtags (SPEC.md §1) the viewer has not opted in to: all of them for visitors. */
+/** The monitored hashtags (docs/product.md §1) the viewer has not opted in to: all of them for visitors. */
 export function hiddenMonitoredTags(viewer: Viewer): string[] {
   return MONITORED_HASHTAGS.filter((h) => !viewer.monitoredOptIns.includes(h));
 }
@@ -27,7 +27,7 @@ function monitoredAllowed(viewer: Viewer): SQL | undefined {
   return withoutTags(sql`array[${sql.join(hidden.map((h) => sql`${h}`), sql`, `)}]`);
 }
 
-/** SPEC.md §4: the blocker no longer sees the blocked member's content. */
+/** docs/product.md §4: the blocker no longer sees the blocked member's content. */
 function notBlockedByViewer(viewer: Viewer): SQL | undefined {
   if (viewer.userId === null) return undefined;
   return notBlockedBy(viewer.userId);
@@ -54,7 +54,7 @@ const publiclyIntact: SQL = and(
 
 /**
  * Public feeds (recent, promoted, hashtag, following, search, device channels other than `user`):
- * approved posts only (new members' posts wait for approval, SPEC.md §1).
+ * approved posts only (new members' posts wait for approval, docs/product.md §1).
  */
 export function inPublicFeeds(viewer: Viewer): SQL {
   return and(publiclyIntact, isNotNull(posts.approvedAt), ownerActive, monitoredAllowed(viewer), notBlockedByViewer(viewer))!;
@@ -80,7 +80,7 @@ export function preparedViewerValues(viewer: Viewer): { viewerId: number; hidden
 }
 
 /**
- * An artist's profile: their ready posts show there before approval (SPEC.md §1). The artist
+ * An artist's profile: their ready posts show there before approval (docs/product.md §1). The artist
  * themself also sees their hidden, processing and failed posts.
  */
 export function onProfile(viewer: Viewer, ownerId: number): SQL {
@@ -117,7 +117,7 @@ export function viewableByLink(viewer: Viewer): SQL {
   return or(forEveryone, forModerators, own ? and(own, isNull(posts.deletedAt)) : undefined)!;
 }
 
-/** Promoted channel / feed (PROTOCOL.md §5 `promoted`). */
+/** Promoted channel / feed (docs/device-protocol.md §5 `promoted`). */
 export function inPromoted(viewer: Viewer): SQL {
   return and(inPublicFeeds(viewer), isNotNull(posts.promotedAt))!;
 }

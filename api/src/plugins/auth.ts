@@ -26,7 +26,7 @@ declare module 'fastify' {
     optionalUser: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** preHandler factory: requireUser plus a minimum role. */
     requireRole: (role: Role) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    /** Signs a 15-minute access token (SPEC.md §3). */
+    /** Signs a 15-minute access token (docs/product.md §3). */
     signAccessToken: (user: AuthUser) => string;
   }
   interface FastifyRequest {
@@ -45,7 +45,7 @@ const ROLE_RANK: Record<Role, number> = { member: 0, moderator: 1, owner: 2 };
 export const ACCESS_TOKEN_TTL = '15m';
 
 /**
- * Access tokens: JWT HS256 with the algorithm pinned on both sign and verify (SPEC.md §3), carried
+ * Access tokens: JWT HS256 with the algorithm pinned on both sign and verify (docs/product.md §3), carried
  * as `Authorization: Bearer`. The account is re-read on every authenticated request so a ban,
  * deactivation or role change applies at once rather than when the token expires.
  */

@@ -12,7 +12,7 @@ declare module 'fastify' {
 }
 
 /**
- * PostgreSQL through drizzle; migrations are applied on start unless disabled (SPEC.md §7).
+ * PostgreSQL through drizzle; migrations are applied on start unless disabled (docs/product.md §7).
  *
  * `poolMin` connections are opened at start and kept open however idle. Every device message runs a
  * query, and a connection opened on demand (a PostgreSQL backend start: 100–300 ms on a busy host)

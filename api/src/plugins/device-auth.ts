@@ -6,7 +6,7 @@ import { errors } from '../errors.ts';
 import { findDeviceByTokenHash } from '../features/players/repo.ts';
 import { hashDeviceToken } from '../features/players/tokens.ts';
 
-/** The player behind a device bearer token (PROTOCOL.md §1 "Device over HTTPS"). */
+/** The player behind a device bearer token (docs/device-protocol.md §1 "Device over HTTPS"). */
 export interface DeviceIdentity {
   playerId: number;
   playerKey: string;
@@ -16,9 +16,9 @@ export interface DeviceIdentity {
 /** What device-plane code needs from the configuration: the CA files and what devices are told. */
 export interface DevicePlane {
   pki: ApiConfig['pki'];
-  /** PROTOCOL.md §2: `mqtt_broker` / `broker` in provisioning and credentials. */
+  /** docs/device-protocol.md §2: `mqtt_broker` / `broker` in provisioning and credentials. */
   broker: { host: string; port: number };
-  /** PROTOCOL.md §2: `https_api` = `{base_url: "<origin>/api", auth: "bearer"}`. */
+  /** docs/device-protocol.md §2: `https_api` = `{base_url: "<origin>/api", auth: "bearer"}`. */
   httpsApi: { base_url: string; auth: 'bearer' };
 }
 

@@ -5,7 +5,7 @@ import type { HttpErrorCode } from '@makapix/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * Issue 11 §2: every response with status ≥ 400 leaves as the SPEC.md §3 envelope with a stable
+ * Issue 11 §2: every response with status ≥ 400 leaves as the docs/product.md §3 envelope with a stable
  * snake_case code, whatever produced it — our AppErrors, Fastify's own FST_ERR_* refusals (also the
  * router's, which never reach the error handler), and Node's HTTP parser (clientError).
  */

@@ -4,7 +4,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { isAppError } from '../errors.ts';
 import { drainRequest, type Envelope, frameworkEnvelope } from './error-envelope.ts';
 
-/** The api's one error handler: every failure leaves as the SPEC.md §3 envelope. */
+/** The api's one error handler: every failure leaves as the docs/product.md §3 envelope. */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const { status, body } = envelopeOf(err, req.log);

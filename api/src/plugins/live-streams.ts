@@ -30,7 +30,7 @@ declare module 'fastify' {
 }
 
 /**
- * SPEC.md §1 "bans are enforced on web, API and MQTT at once": a request is authenticated once, but
+ * docs/product.md §1 "bans are enforced on web, API and MQTT at once": a request is authenticated once, but
  * an SSE stream lives on, so an open stream is ended when its token expires and when its member may
  * no longer sign in. The ban (or deactivation) is announced on one pub/sub channel that every api
  * process listens on, so the member's streams end wherever they are connected.

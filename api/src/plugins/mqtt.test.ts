@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { encodeDevicePayload, mqttPlugin } from './mqtt.ts';
 
-// PROTOCOL.md §3: the device drops inbound messages over 128 KiB and the server never sends one.
+// docs/device-protocol.md §3: the device drops inbound messages over 128 KiB and the server never sends one.
 
 /** A JSON string payload whose minified form is exactly `bytes` long (`{"d":"x…"}`). */
 const payloadOf = (bytes: number, fill = 'x') => ({ d: fill.repeat(bytes - '{"d":""}'.length) });

@@ -7,7 +7,7 @@ import { AppError, errors } from '../errors.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     /**
-     * Publishes a server → device message (response, command, view/ack; PROTOCOL.md §4) through the
+     * Publishes a server → device message (response, command, view/ack; docs/device-protocol.md §4) through the
      * broker's internal listener with the service account. QoS 1, never retained. Resolves once the
      * broker has acknowledged it (PUBACK); 503 `service_unavailable` when the broker is unreachable;
      * 500 `device_payload_too_large` for a payload the device would drop (see encodeDevicePayload).
@@ -20,7 +20,7 @@ declare module 'fastify' {
 const PUBLISH_TIMEOUT_MS = 5_000;
 
 /**
- * The minified JSON bytes of a server → device payload (a string is sent as is). PROTOCOL.md §3: the
+ * The minified JSON bytes of a server → device payload (a string is sent as is). docs/device-protocol.md §3: the
  * device drops any inbound message over 128 KiB and "the server never sends one", so a larger one is
  * a bug on our side (query_posts and get_comments trim to fit, §5): refused here, in the one publish
  * path to devices, loudly, rather than sent to be silently dropped.
@@ -30,7 +30,7 @@ export function encodeDevicePayload(topic: string, payload: unknown): Buffer {
   if (body.length > MAX_SERVER_TO_DEVICE_BYTES) {
     throw new AppError(
       'device_payload_too_large',
-      `Refusing to publish ${body.length} bytes on ${topic}: devices drop messages over ${MAX_SERVER_TO_DEVICE_BYTES} bytes (PROTOCOL.md §3)`,
+      `Refusing to publish ${body.length} bytes on ${topic}: devices drop messages over ${MAX_SERVER_TO_DEVICE_BYTES} bytes (docs/device-protocol.md §3)`,
       { topic, bytes: body.length, maxBytes: MAX_SERVER_TO_DEVICE_BYTES },
     );
   }

@@ -8,7 +8,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * Enqueues a job on the queue the protocol assigns to it. Pass a deterministic `jobId` derived
-     * from the entity (protocol `jobIds`), so enqueueing twice is a no-op (SPEC.md §6).
+     * from the entity (protocol `jobIds`), so enqueueing twice is a no-op (docs/product.md §6).
      */
     enqueue: <N extends JobName>(name: N, payload: JobPayloadInput<N>, opts: JobsOptions & { jobId: string }) => Promise<void>;
   }

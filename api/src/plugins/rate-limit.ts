@@ -4,7 +4,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { errors } from '../errors.ts';
 
 /**
- * Every rate limit of SPEC.md §3 and PROTOCOL.md §2/§5/§6 in one table: points per window (seconds).
+ * Every rate limit of docs/product.md §3 and docs/device-protocol.md §2/§5/§6 in one table: points per window (seconds).
  * rate-limiter-flexible keeps the counters in Redis with atomic Lua, so several api processes share
  * them.
  */
@@ -25,13 +25,13 @@ export const RATE_LIMITS = {
   upload: { points: 64, duration: 3600 },
   playerProvision: { points: 10, duration: 3600 },
   playerCredentials: { points: 30, duration: 60 },
-  // PROTOCOL.md §2.5: token rotation with no credentials but the player key (the firmware's bootstrap).
+  // docs/device-protocol.md §2.5: token rotation with no credentials but the player key (the firmware's bootstrap).
   playerTokenBootstrapIp: { points: 30, duration: 3600 },
   playerTokenBootstrapPlayer: { points: 10, duration: 3600 },
   deviceRead: { points: 60, duration: 60 },
   deviceReaction: { points: 30, duration: 60 },
   deviceEcho: { points: 10, duration: 60 },
-  // PROTOCOL.md §7: one counted view per 5 s per player.
+  // docs/device-protocol.md §7: one counted view per 5 s per player.
   deviceView: { points: 1, duration: 5 },
   commandPerPlayer: { points: 300, duration: 60 },
   commandPerUser: { points: 1000, duration: 60 },

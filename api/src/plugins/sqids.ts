@@ -4,7 +4,7 @@ import Sqids from 'sqids';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Public ids (SPEC.md §3): short opaque strings over integer keys, for users and posts. */
+    /** Public ids (docs/product.md §3): short opaque strings over integer keys, for users and posts. */
     publicId: { encode(id: number): string; decode(sqid: string): number | null };
   }
 }

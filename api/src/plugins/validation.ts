@@ -20,7 +20,7 @@ const answersTextItself = new WeakSet<z.ZodType>();
 
 /**
  * For a part whose handler answers bad text in its own protocol: the device plane's
- * `POST /api/player/rpc` answers a device error object (`invalid_request`, PROTOCOL.md §5) exactly
+ * `POST /api/player/rpc` answers a device error object (`invalid_request`, docs/device-protocol.md §5) exactly
  * as over MQTT, from the same parser, which follows the text rule.
  */
 export function textCheckedByHandler<T extends z.ZodType>(schema: T): T {

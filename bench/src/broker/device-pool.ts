@@ -10,7 +10,7 @@ import { serveRpc } from './processes.ts';
 import { wallNow } from './stats.ts';
 
 // A share of the device fleet in one process: the same client code drives both brokers. Each device
-// behaves like the p3a firmware at start-up (PROTOCOL.md §3): MQTT 3.1.1, client id `p3a-{key}`,
+// behaves like the p3a firmware at start-up (docs/device-protocol.md §3): MQTT 3.1.1, client id `p3a-{key}`,
 // keepalive 60 s, clean session, last will on `status`, subscriptions to command, response/# and
 // view/ack at QoS 1 — and then stays idle unless a phase makes it publish.
 

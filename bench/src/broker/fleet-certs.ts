@@ -3,7 +3,7 @@ import { type CaMaterial, loadCa, normalizeSerial, randomSerialHex } from '@maka
 import forge from 'node-forge';
 
 /**
- * Client certificates for a benchmark fleet with the PROTOCOL.md §2.3 profile (CN = player key, SAN
+ * Client certificates for a benchmark fleet with the docs/device-protocol.md §2.3 profile (CN = player key, SAN
  * DNS `player-{key}`, clientAuth, SHA-256, RSA-2048). Generating 10,000 RSA keys would take minutes,
  * so every certificate is issued over ONE shared device key pair; the TLS handshake cost per
  * connection is the same as with distinct keys. Forge builds the certificate, the RSA signature is

@@ -5,7 +5,7 @@ const CHUNK = 1000;
 
 /**
  * One owner and every fleet player, registered with its certificate on record, so the broker's CONNECT
- * check (player exists, owner eligible, serial current and not revoked — PROTOCOL.md §1) and the api's
+ * check (player exists, owner eligible, serial current and not revoked — docs/device-protocol.md §1) and the api's
  * request check (§5) pass exactly as for real devices. Bulk inserts: one statement per 1,000 players.
  */
 export async function insertFleet(databaseUrl: string, players: readonly FleetPlayer[]): Promise<void> {

@@ -8,7 +8,7 @@ import { type BenchServices, startServices } from './services.ts';
 import { writeResultsSection } from '../results-section.ts';
 
 // `npm run bench:broker -w @makapix/bench`: our broker against Mosquitto on the same mTLS fleet
-// workload, in one run (ARCHITECTURE.md "Benchmarks"). Bounded end to end: every phase has a
+// workload, in one run (docs/architecture.md §6). Bounded end to end: every phase has a
 // timeout, the whole run a deadline, and every child process and the run directory are removed on
 // any exit path.
 

@@ -18,8 +18,8 @@ export interface MosquittoSetup {
 /**
  * The reference broker with the same TLS material and device policy as ours: the mTLS listener
  * requires a client certificate from the platform CA (checked against the same CRL), takes the
- * certificate CN as the username (`use_identity_as_username`, PROTOCOL.md §1), speaks TLS 1.2 only;
- * the ACL grants each player the PROTOCOL.md §4 directions on its own subtree through `%u` patterns.
+ * certificate CN as the username (`use_identity_as_username`, docs/device-protocol.md §1), speaks TLS 1.2 only;
+ * the ACL grants each player the docs/device-protocol.md §4 directions on its own subtree through `%u` patterns.
  * A second, loopback-only listener takes the service account by password, like our internal listener.
  */
 export function mosquittoConf(s: MosquittoSetup): string {
@@ -52,7 +52,7 @@ export function mosquittoConf(s: MosquittoSetup): string {
   ].join('\n');
 }
 
-/** PROTOCOL.md §4 as Mosquitto ACL rules (`read` = subscribe/receive, `write` = publish). */
+/** docs/device-protocol.md §4 as Mosquitto ACL rules (`read` = subscribe/receive, `write` = publish). */
 export function mosquittoAcl(serviceUsername: string): string {
   const own = `${TOPIC_ROOT}/%u`;
   return [

@@ -68,7 +68,7 @@ export function resultsDocument(info: MachineInfo, opts: BenchOptions, results: 
   reach relative to Mosquitto, no hook or handler of ours can win back.
 * **Mosquitto**: Debian's \`/usr/sbin/mosquitto\` with the same CA, server certificate and CRL,
   \`require_certificate true\`, \`use_identity_as_username true\`, \`tls_version tlsv1.2\`, and an ACL
-  of \`pattern\` rules equivalent to PROTOCOL.md §4; a password-protected loopback listener for the
+  of \`pattern\` rules equivalent to docs/device-protocol.md §4; a password-protected loopback listener for the
   service account. Requests are answered by a minimal Node client subscribed to
   \`makapix/player/+/request/+\` (raw broker + minimal handler).
 * **Same client code for all**: ${opts.processes} Node processes hold the fleet; each device is an

@@ -10,7 +10,7 @@ import { wallNow } from './stats.ts';
 
 // The platform side of the workload, one process per role: the command publisher (fan-out) and, for
 // Mosquitto only, the reference request handler. Both use the service account on the broker's
-// loopback listener, as the api does (PROTOCOL.md §1).
+// loopback listener, as the api does (docs/device-protocol.md §1).
 
 let client: MqttClient | undefined;
 let answered = 0;
@@ -31,7 +31,7 @@ function connect(args: ServiceConnectArgs, clientId: string): Promise<MqttClient
   });
 }
 
-/** PROTOCOL.md §6 envelope; `sent_at` (extra key, ignored by devices) carries the send time. */
+/** docs/device-protocol.md §6 envelope; `sent_at` (extra key, ignored by devices) carries the send time. */
 function command(): string {
   return JSON.stringify({ command_id: randomUUID(), command_type: 'swap_next', payload: {}, timestamp: new Date().toISOString(), sent_at: wallNow() });
 }
@@ -67,7 +67,7 @@ interface EchoRequest {
   echo_data?: unknown;
 }
 
-/** The minimal handler behind Mosquitto: answers `echo` on `response/{id}` (PROTOCOL.md §5). */
+/** The minimal handler behind Mosquitto: answers `echo` on `response/{id}` (docs/device-protocol.md §5). */
 async function startResponder(args: ServiceConnectArgs): Promise<void> {
   const c = (client = await connect(args, `bench-responder-${process.pid}`));
   c.on('message', (topic, payload) => {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
  * workers calling the handler both transports share (api features/device-requests/service.ts:
  * idempotency claim in redis, device context, channel query, post objects, answer cached), for
  * `seconds`. The MQTT/TLS hop is the broker benchmark's business; the HTTPS route would also stop
- * at 60 requests a minute per player (PROTOCOL.md §5), so the handler is called directly.
+ * at 60 requests a minute per player (docs/device-protocol.md §5), so the handler is called directly.
  */
 
 export interface DeviceLoadResult {

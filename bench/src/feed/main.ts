@@ -17,7 +17,7 @@ import { startServices } from './services.ts';
 
 /**
  * `npm run bench:feed -w @makapix/bench [-- --quick]`: the real `GET /api/v1/feeds/recent` against a
- * bare Fastify route returning the same bytes (ARCHITECTURE.md "Benchmarks"), then the diagnostic
+ * bare Fastify route returning the same bytes (docs/architecture.md §6), then the diagnostic
  * ladder that says where the difference goes. Writes its section of bench/RESULTS.md (not with --quick).
  */
 

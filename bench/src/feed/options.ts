@@ -9,7 +9,7 @@ export interface FeedBenchOptions {
   quick: boolean;
   posts: number;
   owners: number;
-  /** `?limit=` of the feed request (SPEC.md §3 default page size). */
+  /** `?limit=` of the feed request (docs/product.md §3 default page size). */
   limit: number;
   connections: number;
   warmupSeconds: number;

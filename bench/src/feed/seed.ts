@@ -5,7 +5,7 @@ import pg from 'pg';
  * `insert … select … from generate_series` each, then ANALYZE so the planner sees the real table.
  * Every column the posts CHECK constraints need for a ready artwork is filled
  * (packages/db/src/schema/posts.ts): storage key and shard, native format, size, bytes, frames,
- * a unique lower-case hex sha256. No monitored hashtag (SPEC.md §1), so visitors see every post.
+ * a unique lower-case hex sha256. No monitored hashtag (docs/product.md §1), so visitors see every post.
  */
 
 const SEED_OWNERS = `
@@ -37,7 +37,7 @@ const SEED_POSTS = `
   from keyed, owners, lateral (select encode(sha256(key::text::bytea), 'hex') as h) shard`;
 
 // The member contender and the device round trip act as the first artist, through one registered
-// player (PROTOCOL.md §2: a player acts for its owner, with the owner's opt-ins).
+// player (docs/device-protocol.md §2: a player acts for its owner, with the owner's opt-ins).
 const SEED_PLAYER = `
   insert into players (player_key, owner_id, name, registered_at)
   select gen_random_uuid(), min(id), 'Bench player', now() from users

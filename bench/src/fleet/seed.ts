@@ -11,7 +11,7 @@ export const FLEET_PASSWORD = 'fleet-pixels-42';
 export const OWNER_PATTERN = 'fleet{n}@example.test';
 
 /**
- * Verified owner accounts (one per 128 players, PROTOCOL.md §2.2) that log in through the API with
+ * Verified owner accounts (one per 128 players, docs/device-protocol.md §2.2) that log in through the API with
  * FLEET_PASSWORD, one artist, and `artworks` ready, approved artworks for the channels to page.
  * Only accounts and posts go in directly (sign-up by mail is not what this benchmark measures):
  * every player is provisioned, registered and served through the API. Each artwork has its real

@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 /**
  * The benchmark corpus: deterministic demo artwork (same seeds → same bytes on every machine),
- * shaped like real uploads (SPEC.md §2 sizes and formats), plus the worst case the rules allow.
+ * shaped like real uploads (docs/product.md §2 sizes and formats), plus the worst case the rules allow.
  */
 
 export const corpusFileSchema = z.object({
@@ -25,7 +25,7 @@ export const manifestSchema = z.object({ files: z.array(corpusFileSchema), outDi
 export type Manifest = z.infer<typeof manifestSchema>;
 
 const STILL_FORMATS: readonly ImageFormat[] = ['png', 'gif', 'webp', 'bmp'];
-/** Sizes ≥128 on both sides are free (SPEC.md §2): a few typical ones up to the 256×256 maximum. */
+/** Sizes ≥128 on both sides are free (docs/product.md §2): a few typical ones up to the 256×256 maximum. */
 const FREE_SIZES: readonly (readonly [number, number])[] = [
   [128, 128], [160, 144], [192, 192], [256, 256], [256, 128], [128, 256], [200, 150], [240, 240],
 ];
@@ -36,7 +36,7 @@ const ANIMATION_FRAMES = [8, 12, 16, 24, 32, 40, 48, 56, 64, 64] as const;
 export interface CorpusPlan {
   stills: number;
   animations: number;
-  /** The worst case: one animated upload with the most frames the rules allow (SPEC.md §2). */
+  /** The worst case: one animated upload with the most frames the rules allow (docs/product.md §2). */
   worst: ArtworkSpec;
 }
 
@@ -112,10 +112,10 @@ export function describeCorpus({ mix, worst }: Corpus): string {
   const budget = (100 * decodedBytes(worst.width, worst.height, worst.frames)) / DECODE_BUDGET_BYTES;
   return [
     `deterministic demo artwork from \`generateArtwork\` (packages/devstack/src/demo/generate-art.ts), written to a temp dir.`,
-    `${stills.length} stills (${countBy(stills, (f) => f.format.toUpperCase())}), sizes cycling through the SPEC.md §2 small sizes and free sizes`,
+    `${stills.length} stills (${countBy(stills, (f) => f.format.toUpperCase())}), sizes cycling through the docs/product.md §2 small sizes and free sizes`,
     `from ${smallest?.width}×${smallest?.height} to ${largest?.width}×${largest?.height};`,
     `${animations.length} animations (${countBy(animations, (f) => `${f.format.toUpperCase()} ${f.width}×${f.height}`)}) with ${Math.min(...frames)}–${Math.max(...frames)} frames.`,
-    `Worst case: one ${worst.width}×${worst.height} animated ${worst.format.toUpperCase()} of ${worst.frames} frames (SPEC.md §2 allows 1024),`,
+    `Worst case: one ${worst.width}×${worst.height} animated ${worst.format.toUpperCase()} of ${worst.frames} frames (docs/product.md §2 allows 1024),`,
     worst.width === 128
       ? `the issue's worst case; it decodes to ${budget.toFixed(0)} % of the 256 MiB decode budget (256×256×1024, the largest upload the rules allow, would use all of it; \`--worst-side 256\` runs that).`
       : `which decodes to ${budget.toFixed(0)} % of the 256 MiB decode budget.`,

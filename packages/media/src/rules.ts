@@ -16,13 +16,13 @@ export type UploadRuleCode = (typeof UPLOAD_RULE_CODES)[number];
 
 export type UploadCheck = { ok: true; header: ImageHeader } | { ok: false; code: UploadRuleCode; message: string };
 
-/** SPEC.md §2: the sizes allowed below 128 px on a side (either orientation). */
+/** docs/product.md §2: the sizes allowed below 128 px on a side (either orientation). */
 export const SMALL_SIZES: readonly (readonly [number, number])[] = [
   [8, 8], [8, 16], [16, 8], [8, 32], [32, 8], [16, 16], [16, 32], [32, 16],
   [32, 32], [32, 64], [64, 32], [64, 64], [64, 128], [128, 64],
 ];
 
-/** SPEC.md §2: ≤256×256; both sides ≥128 → any size; otherwise only the listed small sizes. */
+/** docs/product.md §2: ≤256×256; both sides ≥128 → any size; otherwise only the listed small sizes. */
 export function isAllowedDimensions(width: number, height: number): boolean {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) return false;
   if (width > MAX_SIDE || height > MAX_SIDE) return false;
@@ -33,7 +33,7 @@ export function isAllowedDimensions(width: number, height: number): boolean {
 const fail = (code: UploadRuleCode, message: string): UploadCheck => ({ ok: false, code, message });
 
 /**
- * Every SPEC.md §2 file rule that needs no decoding, in the order a hostile file is cheapest to
+ * Every docs/product.md §2 file rule that needs no decoding, in the order a hostile file is cheapest to
  * refuse: magic bytes, byte size, header sanity, then the decoded-size budget before the product
  * rules (sides, frames). The api runs it at upload time, the worker again before decoding.
  */

@@ -1,13 +1,13 @@
 import { hasAscii } from './bytes.ts';
 
-/** SPEC.md §2: the four accepted formats (the vault's extensions too). */
+/** docs/product.md §2: the four accepted formats (the vault's extensions too). */
 export const IMAGE_FORMATS = ['png', 'gif', 'webp', 'bmp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
- * SPEC.md §2: the format is decided by magic bytes only; file names and client-declared types are
+ * docs/product.md §2: the format is decided by magic bytes only; file names and client-declared types are
  * never consulted. Null for anything else.
  */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {

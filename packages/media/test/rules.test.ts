@@ -7,7 +7,7 @@ const codeOf = (bytes: Uint8Array) => {
   return result.ok ? 'ok' : result.code;
 };
 
-describe('isAllowedDimensions (SPEC.md §2)', () => {
+describe('isAllowedDimensions (docs/product.md §2)', () => {
   it('allows any size from 128×128 to 256×256', () => {
     for (const [w, h] of [[128, 128], [256, 256], [129, 255], [200, 128]]) expect(isAllowedDimensions(w as number, h as number)).toBe(true);
   });

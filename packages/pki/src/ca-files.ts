@@ -52,7 +52,7 @@ export function caFilesIn(dir: string): CaFiles {
 
 /**
  * Creates what is missing of the platform CA in `dir`, and nothing else. The CA is never replaced:
- * every player certificate chains to it (PROTOCOL.md §1), so half a CA on disk is an error for a
+ * every player certificate chains to it (docs/device-protocol.md §1), so half a CA on disk is an error for a
  * person to resolve, not something to paper over with a new one. The CRL is only created: the api
  * and the worker re-sign it as players are revoked. The broker certificate is re-issued when the
  * SAN list changes or it nears expiry, since devices verify the host name against it.

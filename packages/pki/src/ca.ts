@@ -49,7 +49,7 @@ export interface CreateCaOptions {
   now?: Date;
 }
 
-/** A self-signed root for the device plane (PROTOCOL.md §1: players present certs signed by it). */
+/** A self-signed root for the device plane (docs/device-protocol.md §1: players present certs signed by it). */
 export function createCa(options: CreateCaOptions): CertAndKey {
   const keys = generateRsaKeyPair();
   const cert = forge.pki.createCertificate();

@@ -19,7 +19,7 @@ export interface BuildCrlOptions {
   ca: CaMaterial;
   revoked: readonly RevokedEntry[];
   thisUpdate?: Date;
-  /** PROTOCOL.md §2 step 7: next-update 30 days out. */
+  /** docs/device-protocol.md §2 step 7: next-update 30 days out. */
   nextUpdateDays?: number;
   /** Monotonic cRLNumber (RFC 5280 §5.2.3); defaults to thisUpdate in Unix seconds, which only grows. */
   crlNumber?: number | bigint;
@@ -73,7 +73,7 @@ function algorithmNode(): forge.asn1.Asn1 {
 }
 
 /**
- * A v2 CRL signed by the platform CA (PROTOCOL.md §2 step 7). node-forge has no CRL builder, so the
+ * A v2 CRL signed by the platform CA (docs/device-protocol.md §2 step 7). node-forge has no CRL builder, so the
  * TBSCertList of RFC 5280 §5.1 is assembled by hand and signed with SHA-256 RSA PKCS#1 v1.5.
  */
 export function buildCrl(options: BuildCrlOptions): string {
@@ -204,7 +204,7 @@ function readCrlNumber(extsWrapper: forge.asn1.Asn1 | undefined): bigint | null 
   return null;
 }
 
-/** PROTOCOL.md §2 step 7: re-sign when at most `days` remain before nextUpdate (or none is set). */
+/** docs/device-protocol.md §2 step 7: re-sign when at most `days` remain before nextUpdate (or none is set). */
 export function crlNeedsRenewal(pem: string, now: Date = new Date(), days = 7): boolean {
   const { nextUpdate } = parseCrl(pem);
   if (!nextUpdate) return true;

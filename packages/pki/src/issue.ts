@@ -5,9 +5,9 @@ import { generateRsaKeyPair, normalizeSerial, randomSerialHex } from './keys.ts'
 
 const PLAYER_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-/** PROTOCOL.md §1: the broker certificate always answers for loopback, whatever else is configured. */
+/** docs/device-protocol.md §1: the broker certificate always answers for loopback, whatever else is configured. */
 const ALWAYS_SANS = ['localhost', '127.0.0.1'];
-/** PROTOCOL.md §2: client certificates are valid 1095 days. */
+/** docs/device-protocol.md §2: client certificates are valid 1095 days. */
 export const CLIENT_CERT_VALID_DAYS = 1095;
 
 type AltName = { type: 2; value: string } | { type: 7; value: string };
@@ -93,7 +93,7 @@ export interface IssueServerCertOptions {
   now?: Date;
 }
 
-/** The broker / HTTPS server certificate; devices verify the host name against its SANs (PROTOCOL.md §1). */
+/** The broker / HTTPS server certificate; devices verify the host name against its SANs (docs/device-protocol.md §1). */
 export function issueServerCert(options: IssueServerCertOptions): CertAndKey {
   const { certPem, keyPem } = signLeaf({
     ca: loadCa(options.ca),
@@ -119,7 +119,7 @@ export interface ClientCert extends CertAndKey {
   notAfter: Date;
 }
 
-/** A player's identity certificate exactly as PROTOCOL.md §2 step 3 describes it. */
+/** A player's identity certificate exactly as docs/device-protocol.md §2 step 3 describes it. */
 export function issueClientCert(options: IssueClientCertOptions): ClientCert {
   if (!PLAYER_KEY.test(options.playerKey)) throw new Error(`player key must be a lower-case UUID: ${options.playerKey}`);
   return signLeaf({

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 
 export interface RsaKeyPair {
-  /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), the format PROTOCOL.md §2 hands to devices. */
+  /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), the format docs/device-protocol.md §2 hands to devices. */
   privateKeyPem: string;
   publicKeyPem: string;
   privateKey: forge.pki.rsa.PrivateKey;

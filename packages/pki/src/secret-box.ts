@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
- * Encryption at rest for device private keys (PROTOCOL.md §2, "(ours)": never stored in plain text).
+ * Encryption at rest for device private keys (docs/device-protocol.md §2, "(ours)": never stored in plain text).
  * Format: `v1.<salt>.<iv>.<tag>.<ciphertext>`, each part base64url. A fresh salt per message derives a
  * fresh AES-256-GCM key from the configured secret with HKDF-SHA256, so a nonce is never reused under
  * one key. The version and the caller's context (e.g. the player key) are authenticated as AAD, so a

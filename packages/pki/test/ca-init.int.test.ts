@@ -13,7 +13,7 @@ const CLI = fileURLToPath(new URL('../src/cli/ca-init.ts', import.meta.url));
 const FILES = ['ca.pem', 'ca-key.pem', 'broker.pem', 'broker-key.pem', 'crl.pem'] as const;
 
 // The docker-compose `ca-init` one-shot runs before every start of the stack, so a second run must
-// keep the CA every player certificate chains to (PROTOCOL.md §1) and the CRL the api re-signs.
+// keep the CA every player certificate chains to (docs/device-protocol.md §1) and the CRL the api re-signs.
 let dir: string;
 
 const caInit = (sans: string) => run(process.execPath, ['--import', 'tsx', CLI, '--dir', dir, '--sans', sans]);

@@ -52,7 +52,7 @@ describe('createCa', () => {
   });
 });
 
-describe('issueClientCert (PROTOCOL.md §2)', () => {
+describe('issueClientCert (docs/device-protocol.md §2)', () => {
   it('carries the player identity, an RSA-2048 PKCS#8 key and a 1095-day validity', () => {
     const issued = issueClientCert({ ca, playerKey: PLAYER });
     const x509 = new X509Certificate(issued.certPem);

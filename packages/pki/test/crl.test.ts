@@ -20,7 +20,7 @@ beforeAll(() => {
   otherCa = createCa({ commonName: 'CRL Test CA', validDays: 3650 });
 });
 
-describe('buildCrl / parseCrl (PROTOCOL.md §2 step 7)', () => {
+describe('buildCrl / parseCrl (docs/device-protocol.md §2 step 7)', () => {
   it('round-trips revoked serials, update times and the CRL number', () => {
     const thisUpdate = new Date('2031-05-06T07:08:09.750Z');
     const pem = buildCrl({

@@ -9,7 +9,7 @@ function flipChar(text: string, index: number): string {
   return text.slice(0, index) + c + text.slice(index + 1);
 }
 
-describe('encryptSecret / decryptSecret (PROTOCOL.md §2: device keys encrypted at rest)', () => {
+describe('encryptSecret / decryptSecret (docs/device-protocol.md §2: device keys encrypted at rest)', () => {
   it('round-trips and never stores the plaintext', () => {
     const boxed = encryptSecret(KEY_PEM, SECRET, 'player-1');
     expect(boxed.startsWith('v1.')).toBe(true);

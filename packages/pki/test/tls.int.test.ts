@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaMaterial, buildCrl, createCa, issueClientCert, issueServerCert } from '../src/index.ts';
 
-// Proves the certificates and CRL work with OpenSSL as the broker will use it (PROTOCOL.md §1–2):
+// Proves the certificates and CRL work with OpenSSL as the broker will use it (docs/device-protocol.md §1–2):
 // mTLS, TLS 1.2 (the firmware has 1.3 disabled), host name verification, and CRL-based refusal.
 
 const PLAYER = '11111111-2222-4333-8444-555555555555';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { opaqueText } from './text.ts';
 
-// PROTOCOL.md §5 "Artwork object" and "Playlist object": what the device receives for a post.
+// docs/device-protocol.md §5 "Artwork object" and "Playlist object": what the device receives for a post.
 export const NATIVE_FORMATS = ['png', 'gif', 'webp', 'bmp'] as const;
 export type NativeFormat = (typeof NATIVE_FORMATS)[number];
-/** The two kinds of post (SPEC.md §5): one artwork, or a playlist of artworks. */
+/** The two kinds of post (docs/product.md §5): one artwork, or a playlist of artworks. */
 export const POST_KINDS = ['artwork', 'playlist'] as const;
 
 /** Optional artwork fields a request may ask for with `include_fields`. */
@@ -26,7 +26,7 @@ export const DEFAULT_DWELL_TIME_MS = 30_000;
 const isoTimestamp = z.iso.datetime({ offset: true });
 const postId = z.int().positive();
 
-/** `storage_shard` as the seed lays it out (PROTOCOL.md §8): `h1/h2/h3`, two lower-case hex chars each. */
+/** `storage_shard` as the seed lays it out (docs/device-protocol.md §8): `h1/h2/h3`, two lower-case hex chars each. */
 export const storageShardSchema = opaqueText().regex(/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{2}$/);
 
 export const artworkObjectSchema = z.object({
@@ -37,7 +37,7 @@ export const artworkObjectSchema = z.object({
   art_url: z.url(),
   storage_shard: storageShardSchema,
   native_format: z.enum(NATIVE_FORMATS),
-  // Only with include_fields; null values are omitted rather than sent (PROTOCOL.md §5).
+  // Only with include_fields; null values are omitted rather than sent (docs/device-protocol.md §5).
   owner_handle: z.string().min(1).optional(),
   metadata_modified_at: isoTimestamp.optional(),
   artwork_modified_at: isoTimestamp.optional(),
@@ -77,7 +77,7 @@ export type ArtworkSource = Pick<ArtworkObject, AlwaysField> & {
 
 /**
  * Projects a full artwork row onto the wire object: the always-present fields plus the requested
- * `include_fields`, dropping nulls (PROTOCOL.md §5 "Omit null fields").
+ * `include_fields`, dropping nulls (docs/device-protocol.md §5 "Omit null fields").
  */
 export function projectArtwork(source: ArtworkSource, include: readonly IncludeField[] = []): ArtworkObject {
   const out: Record<string, unknown> = {
@@ -103,7 +103,7 @@ export function normalizeIncludeFields(input: readonly string[] | null | undefin
   return [...new Set(input.filter((f): f is IncludeField => known.has(f)))];
 }
 
-/** PROTOCOL.md §5 get_comments item. Ids may be numeric or opaque strings depending on storage. */
+/** docs/device-protocol.md §5 get_comments item. Ids may be numeric or opaque strings depending on storage. */
 const commentId = z.union([z.int().positive(), z.string().min(1)]);
 export const commentObjectSchema = z.object({
   comment_id: commentId,

@@ -3,11 +3,11 @@ import { playerKeySchema } from './identity.ts';
 import { parsePlayerTopic, TOPIC_RULES, type PlayerTopicKind } from './topics.ts';
 
 /*
- * The broker ↔ platform bridge (ARCHITECTURE.md "Shape"). Aedes has no shared subscriptions, so
+ * The broker ↔ platform bridge (docs/architecture.md §1). Aedes has no shared subscriptions, so
  * device → server messages do not reach the handlers over MQTT: the broker appends every accepted
  * one to a Redis Stream and the api processes consume it through one consumer group, which hands
  * each entry to exactly one consumer however many api processes run. The opposite direction is a
- * pub/sub channel every broker instance listens on, used to cut live sessions (PROTOCOL.md §1 (ours)).
+ * pub/sub channel every broker instance listens on, used to cut live sessions (docs/device-protocol.md §1 (ours)).
  */
 
 /** The stream the broker appends to (`XADD makapix:device-inbox MAXLEN ~ 100000 * …`). */
@@ -17,7 +17,7 @@ export const DEVICE_INBOX_MAXLEN = 100_000;
 /** The consumer group the device handlers read with (`XREADGROUP GROUP device-handlers <consumer>`). */
 export const DEVICE_INBOX_GROUP = 'device-handlers';
 
-/** PROTOCOL.md §4: the topic kinds a device publishes, i.e. everything that lands in the inbox. */
+/** docs/device-protocol.md §4: the topic kinds a device publishes, i.e. everything that lands in the inbox. */
 export const DEVICE_TO_SERVER_KINDS = ['request', 'command_ack', 'status', 'view', 'capabilities', 'state'] as const;
 export type DeviceToServerKind = (typeof DEVICE_TO_SERVER_KINDS)[number];
 
@@ -30,7 +30,7 @@ const flag = z.enum(['0', '1']).transform((v) => v === '1');
 /**
  * One stream entry as Redis returns it (every field a string). `player_key`, `kind` and `request_id`
  * are derived by the broker from the topic and re-checked here: the topic is the only source of a
- * message's player (PROTOCOL.md §4), never a `player_key` in the body.
+ * message's player (docs/device-protocol.md §4), never a `player_key` in the body.
  */
 export const deviceInboxEntrySchema = z
   .object({
@@ -39,9 +39,9 @@ export const deviceInboxEntrySchema = z
     kind: z.enum(DEVICE_TO_SERVER_KINDS),
     /** Only for `request`: the `{request_id}` topic level. */
     request_id: z.string().min(1).optional(),
-    /** The MQTT payload decoded as UTF-8 (all device JSON is UTF-8, PROTOCOL.md preamble). */
+    /** The MQTT payload decoded as UTF-8 (all device JSON is UTF-8, docs/device-protocol.md preamble). */
     payload: z.string(),
-    /** `will` = the broker published the device's last will (PROTOCOL.md §3: status offline). */
+    /** `will` = the broker published the device's last will (docs/device-protocol.md §3: status offline). */
     source: z.enum(['publish', 'will']),
     retain: flag,
     qos: z.enum(['0', '1', '2']).transform(Number),
@@ -115,7 +115,7 @@ export async function appendDeviceInbox(redis: DeviceInboxRedis, message: Device
 /** Pub/sub channel every broker instance subscribes to; a message cuts a player's live session. */
 export const BROKER_KICK_CHANNEL = 'makapix:broker:kick';
 
-/** Why a session is cut (PROTOCOL.md §1 (ours): revocation, owner banned or gone, player deleted). */
+/** Why a session is cut (docs/device-protocol.md §1 (ours): revocation, owner banned or gone, player deleted). */
 export const KICK_REASONS = [
   'certificate_revoked',
   'player_deleted',
@@ -128,7 +128,7 @@ export type KickReason = (typeof KICK_REASONS)[number];
 /**
  * `{player_key, reason, serial?}`. Without `serial` every session of the player is closed; with it
  * only sessions authenticated by that certificate (so revoking a renewed device's previous serial,
- * PROTOCOL.md §2.4, does not cut the session that already runs on the new one).
+ * docs/device-protocol.md §2.4, does not cut the session that already runs on the new one).
  */
 export const kickMessageSchema = z.object({
   player_key: playerKeySchema,

@@ -4,7 +4,7 @@ import { NATIVE_FORMATS, storageShardSchema } from './artwork-object.ts';
 import type { Capabilities, CapabilityFeature } from './device-events.ts';
 import { devicePlaysetChannelSchema, PLAYSET_MAX_CHANNELS } from './playsets.ts';
 
-// PROTOCOL.md §6: server → device commands on `…/command`.
+// docs/device-protocol.md §6: server → device commands on `…/command`.
 export const COMMAND_TYPES = [
   'swap_next',
   'swap_back',
@@ -52,7 +52,7 @@ export const showArtworkPayloadSchema = z.object({
   height: z.int().positive(),
 });
 
-// Never `user`: the firmware rejects play_channel with channel_name "user" (PROTOCOL.md §6).
+// Never `user`: the firmware rejects play_channel with channel_name "user" (docs/device-protocol.md §6).
 export const playChannelPayloadSchema = z.discriminatedUnion('channel_name', [
   z.object({ channel_name: z.literal(['all', 'promoted']) }),
   z.object({
@@ -132,7 +132,7 @@ export interface CommandRefusal {
 type CommandLike = { [T in CommandType]: { command_type: T; payload: CommandPayload<T> } }[CommandType];
 
 /**
- * PROTOCOL.md §6: a command for a feature the device did not advertise is `unsupported_command`; a
+ * docs/device-protocol.md §6: a command for a feature the device did not advertise is `unsupported_command`; a
  * value outside the advertised range or set is `invalid_value`. Null when the command may be sent.
  */
 export function validateCommandAgainstCapabilities(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { text } from './text.ts';
 import { NATIVE_FORMATS, POST_KINDS } from './artwork-object.ts';
 
-// PROTOCOL.md §5 "Criteria": which operators each field accepts. Fields are AND-ed together.
+// docs/device-protocol.md §5 "Criteria": which operators each field accepts. Fields are AND-ed together.
 export const NUMERIC_CRITERIA_FIELDS = ['width', 'height', 'file_bytes', 'frame_count'] as const;
 export const NULLABLE_NUMERIC_CRITERIA_FIELDS = [
   'min_frame_duration_ms',
@@ -31,7 +31,7 @@ export type CriteriaOp = (typeof CRITERIA_OPS)[number];
 export const CRITERIA_MAX_ITEMS = 64;
 export const CRITERIA_MAX_SET_VALUES = 128;
 
-/** Values the enum fields may be compared with (the formats of SPEC.md §2, the post kinds of §5). */
+/** Values the enum fields may be compared with (the formats of docs/product.md §2, the post kinds of §5). */
 export const CRITERIA_FILE_FORMATS = NATIVE_FORMATS;
 export const CRITERIA_KINDS = POST_KINDS;
 

@@ -2,19 +2,19 @@ import { z } from 'zod';
 import { opaqueText, text } from './text.ts';
 import type { PlayerKey } from './identity.ts';
 
-/** PROTOCOL.md §4 `status`: what a player reports (and the server stores) about its connection. */
+/** docs/device-protocol.md §4 `status`: what a player reports (and the server stores) about its connection. */
 export const PLAYER_STATUSES = ['online', 'offline'] as const;
-/** PROTOCOL.md §4 `command/ack` statuses. */
+/** docs/device-protocol.md §4 `command/ack` statuses. */
 export const COMMAND_ACK_STATUSES = ['ok', 'error', 'unsupported'] as const;
-/** PROTOCOL.md §7 view intents: one artwork shown on its own, or within a channel. */
+/** docs/device-protocol.md §7 view intents: one artwork shown on its own, or within a channel. */
 export const VIEW_INTENTS = ['artwork', 'channel'] as const;
 
-// Device → server events (PROTOCOL.md §3, §4, §7). Parsing is lenient where firmwares differ: extra
+// Device → server events (docs/device-protocol.md §3, §4, §7). Parsing is lenient where firmwares differ: extra
 // keys are stripped, and only the fields a handler cannot work without are required.
 
 /**
  * `…/status`. Required: `status`. Optional: `player_key` (the server trusts the topic key, never
- * the body, PROTOCOL.md §4), `firmware_version`, `timestamp` (kept as sent: liveness is judged by
+ * the body, docs/device-protocol.md §4), `firmware_version`, `timestamp` (kept as sent: liveness is judged by
  * the server clock, so a device with an odd clock format must not be marked offline), `live_mode`
  * (p3a extra). `current_post_id` ≤ 0 or absent means "nothing shown" and becomes null.
  */
@@ -32,7 +32,7 @@ export const statusSchema = z.object({
 export type StatusEvent = z.infer<typeof statusSchema>;
 export type StatusEventInput = z.input<typeof statusSchema>;
 
-/** PROTOCOL.md §3: the last will, exactly as the firmware registers it (QoS 1, not retained). */
+/** docs/device-protocol.md §3: the last will, exactly as the firmware registers it (QoS 1, not retained). */
 export const lastWillSchema = z.object({ player_key: opaqueText(), status: z.literal('offline') });
 export function lastWillPayload(key: PlayerKey): string {
   return JSON.stringify({ player_key: key, status: 'offline' });
@@ -49,7 +49,7 @@ export type CommandAck = z.infer<typeof commandAckSchema>;
 export const PLAY_ORDERS = [0, 1, 2] as const;
 
 /**
- * `…/view` (PROTOCOL.md §7). Required: `post_id`, `timestamp` (ISO-8601; it is part of the
+ * `…/view` (docs/device-protocol.md §7). Required: `post_id`, `timestamp` (ISO-8601; it is part of the
  * duplicate key), `intent`, `player_key` (must equal the topic key). Optional, because firmwares
  * omit them: `timezone` (reserved, sent as ""), `play_order`, `channel` (free text: p3a also reports
  * sdcard/giphy/pinned…), `channel_user_sqid`, `channel_hashtag` (omitted or null when not relevant),
@@ -120,7 +120,7 @@ export const stateSchema = z.object({
 export type PlayerState = z.infer<typeof stateSchema>;
 
 /**
- * PROTOCOL.md §6: state is stored only for advertised features and only with in-range values.
+ * docs/device-protocol.md §6: state is stored only for advertised features and only with in-range values.
  * Returns the subset of `state` that passes.
  */
 export function filterStateByCapabilities(state: PlayerState, capabilities: Capabilities | null | undefined): PlayerState {

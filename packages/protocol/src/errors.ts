@@ -3,7 +3,7 @@ import { z } from 'zod';
 // Validation problems and summaries shared by the HTTP error envelope (http/errors.ts) and device
 // responses.
 
-/** One validation problem as listed in a 400 `validation_error` (SPEC.md §3 "listing the problems"). */
+/** One validation problem as listed in a 400 `validation_error` (docs/product.md §3 "listing the problems"). */
 export const validationProblemSchema = z.object({ path: z.string(), message: z.string() });
 export type ValidationProblem = z.infer<typeof validationProblemSchema>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { opaqueText } from './text.ts';
 
-// PROTOCOL.md §1: a player is identified by its `player_key`, a lower-case UUID v4 that is also the
+// docs/device-protocol.md §1: a player is identified by its `player_key`, a lower-case UUID v4 that is also the
 // CN of its client certificate and the `{key}` level of every topic it may touch.
 export const PLAYER_KEY_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -19,7 +19,7 @@ export function firmwareClientId(key: PlayerKey): string {
 }
 
 /**
- * PROTOCOL.md §1 (ours): a certificate identity may only use a client id equal to its key or ending
+ * docs/device-protocol.md §1 (ours): a certificate identity may only use a client id equal to its key or ending
  * in `-{key}`, so one device cannot kick another off the broker by stealing its client id.
  */
 export function clientIdMatchesKey(clientId: string, key: string): boolean {
@@ -27,7 +27,7 @@ export function clientIdMatchesKey(clientId: string, key: string): boolean {
   return clientId === key || clientId.endsWith(`-${key}`);
 }
 
-// PROTOCOL.md §1: device bearer token `mpx_live_` + 43 URL-safe characters (32 random bytes, base64url).
+// docs/device-protocol.md §1: device bearer token `mpx_live_` + 43 URL-safe characters (32 random bytes, base64url).
 export const DEVICE_TOKEN_PREFIX = 'mpx_live_';
 export const DEVICE_TOKEN_RE = /^mpx_live_[A-Za-z0-9_-]{43}$/;
 export const deviceTokenSchema = z

@@ -1,4 +1,4 @@
-// @makapix/protocol: every shape that crosses a process boundary (ARCHITECTURE.md "Conventions" 1).
+// @makapix/protocol: every shape that crosses a process boundary (docs/architecture.md §3.1).
 export * from './identity.ts';
 export * from './topics.ts';
 export * from './criteria.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// SPEC.md §6 / ARCHITECTURE.md §8: background jobs carry ids and links, never blobs or secrets.
+// docs/product.md §6 / docs/architecture.md §3.8: background jobs carry ids and links, never blobs or secrets.
 export const JOB_NAMES = [
   'process-artwork',
   'send-email',
@@ -33,7 +33,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
 /** How often a scheduled job runs: every so many ms (from its first run), or a cron pattern in UTC. */
 export type JobSchedule = { everyMs: number } | { cronUtc: string };
 
-/** SPEC.md §6 "When" column for the scheduled jobs. */
+/** docs/product.md §6 "When" column for the scheduled jobs. */
 export const JOB_SCHEDULES: Partial<Record<JobName, JobSchedule>> = {
   'mark-stale-players-offline': { everyMs: 60_000 },
   cleanup: { everyMs: 60 * 60_000 },
@@ -43,7 +43,7 @@ export const JOB_SCHEDULES: Partial<Record<JobName, JobSchedule>> = {
   'notification-digest': { cronUtc: '0 0 * * *' },
 };
 
-/** PROTOCOL.md §4: no status for 3 minutes means offline. */
+/** docs/device-protocol.md §4: no status for 3 minutes means offline. */
 export const PLAYER_STALE_AFTER_MS = 3 * 60_000;
 
 const id = z.int().positive();
@@ -91,7 +91,7 @@ export const jobPayloadSchemas = {
   'renew-crl': z.object({ force: z.boolean().default(false) }),
   // Resumable in chunks: a killed worker restarts after the last post it finished.
   'verify-vault': z.object({ afterPostId: z.int().min(0).default(0) }),
-  // SPEC.md §6 send-email "notifications digest": daily, over the unread notifications of the previous UTC day.
+  // docs/product.md §6 send-email "notifications digest": daily, over the unread notifications of the previous UTC day.
   'notification-digest': z.object({}),
 } as const satisfies Record<JobName, z.ZodType>;
 
@@ -105,7 +105,7 @@ export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobP
 }
 
 /**
- * Deterministic job ids, so enqueueing twice for the same entity is a no-op (SPEC.md §6). BullMQ
+ * Deterministic job ids, so enqueueing twice for the same entity is a no-op (docs/product.md §6). BullMQ
  * refuses `:` in custom ids, hence the dashes.
  */
 const idPart = (part: string | number): string => String(part).replace(/[^A-Za-z0-9_-]/g, '-');

@@ -3,7 +3,7 @@ import { capabilitiesSchema, COMMAND_ACK_STATUSES, PLAYER_STATUSES, stateSchema 
 import { playerKeySchema } from './identity.ts';
 
 /*
- * Live player events for owners (SPEC.md §5: owners see status change live, within 2 s of the
+ * Live player events for owners (docs/product.md §5: owners see status change live, within 2 s of the
  * device's message). The device handlers publish one message per stored change on the owner's
  * Redis pub/sub channel; every api process relays the channels of the owners connected to it to
  * their browsers over SSE (`GET /api/v1/players/events`). The payload carries internal ids (the
@@ -42,7 +42,7 @@ export const playerStatusEventDataSchema = z.object({
 });
 export type PlayerStatusEventData = z.infer<typeof playerStatusEventDataSchema>;
 
-/** After an ack arrived for a logged command (PROTOCOL.md §6). */
+/** After an ack arrived for a logged command (docs/device-protocol.md §6). */
 export const commandAckEventDataSchema = z.object({
   commandId: z.string().min(1),
   status: z.enum(COMMAND_ACK_STATUSES),
@@ -78,7 +78,7 @@ export interface PlayerPresenceRow {
 /**
  * The `status` event for a stored presence change. One builder for every writer of the status
  * column (the api's status handler, the worker's stale-player sweep), so the owner's browser sees
- * the same event whoever changed it (SPEC.md §5).
+ * the same event whoever changed it (docs/product.md §5).
  */
 export function playerStatusEvent(playerKey: string, row: PlayerPresenceRow, at: Date = new Date()): Extract<PlayerEvent, { type: 'status' }> {
   return {

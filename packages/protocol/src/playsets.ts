@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from './text.ts';
 
-// SPEC.md §5: a playset is 1–64 weighted channels plus an exposure mode and a pick mode.
+// docs/product.md §5: a playset is 1–64 weighted channels plus an exposure mode and a pick mode.
 export const EXPOSURE_MODES = ['equal', 'manual', 'proportional'] as const;
 export type ExposureMode = (typeof EXPOSURE_MODES)[number];
 export const PICK_MODES = ['recency', 'random'] as const;
@@ -11,13 +11,13 @@ export const PLAYSET_MAX_CHANNELS = 64;
 export const PLAYSET_NAME_MAX_LENGTH = 64;
 /** Weights only matter in `manual` exposure; the firmware stores them as uint32, we keep them small. */
 export const PLAYSET_WEIGHT_MAX = 10_000;
-/** The dynamic playset every owner has (PROTOCOL.md §5 get_playset). */
+/** The dynamic playset every owner has (docs/device-protocol.md §5 get_playset). */
 export const FOLLOWED_ARTISTS_PLAYSET = 'followed_artists';
 
 export const NAMED_CHANNELS = ['all', 'promoted'] as const;
-/** Channel types a member may save in a playset (SPEC.md §5). */
+/** Channel types a member may save in a playset (docs/product.md §5). */
 export const PLAYSET_CHANNEL_TYPES = ['named', 'user', 'hashtag', 'reactions'] as const;
-/** Channel types the firmware understands in execute_playset / get_playset (PROTOCOL.md §6). */
+/** Channel types the firmware understands in execute_playset / get_playset (docs/device-protocol.md §6). */
 export const DEVICE_PLAYSET_CHANNEL_TYPES = ['named', 'user', 'reactions', 'hashtag', 'sdcard', 'pinned'] as const;
 export type DevicePlaysetChannelType = (typeof DEVICE_PLAYSET_CHANNEL_TYPES)[number];
 
@@ -37,7 +37,7 @@ export type DevicePlaysetChannel = z.infer<typeof devicePlaysetChannelSchema>;
 
 /**
  * The same §6 channel as the owner API takes it for an `execute_playset` command (camelCase per
- * SPEC.md §3): every type the firmware plays, `sdcard` and `pinned` included, and `offset`. Saved
+ * docs/product.md §3): every type the firmware plays, `sdcard` and `pinned` included, and `offset`. Saved
  * playsets hold only the subset in `playsetChannelSchema`.
  */
 export const devicePlaysetChannelBodySchema = devicePlaysetChannelSchema
@@ -95,7 +95,7 @@ export const playsetSchema = z.object({
 });
 export type Playset = z.infer<typeof playsetSchema>;
 
-/** The same playset as the web app sends it to `/api/v1` (camelCase per SPEC.md §3). */
+/** The same playset as the web app sends it to `/api/v1` (camelCase per docs/product.md §3). */
 export const playsetBodySchema = z.object({
   name: playsetNameSchema,
   channels: z

@@ -3,7 +3,7 @@ import { opaqueText, text } from './text.ts';
 import { NATIVE_FORMATS } from './artwork-object.ts';
 import { deviceTokenSchema, playerKeySchema } from './identity.ts';
 
-// PROTOCOL.md §2: the HTTPS provisioning and credential endpoints, with the paths the firmware
+// docs/device-protocol.md §2: the HTTPS provisioning and credential endpoints, with the paths the firmware
 // hard-codes. Bodies are snake_case: these are device-plane routes, not /api/v1.
 export const DEVICE_HTTP_PATHS = {
   provision: '/api/player/provision',
@@ -69,7 +69,7 @@ export type ProvisionResponse = z.infer<typeof provisionResponseSchema>;
  * `POST /api/player/register` (user JWT). The code is normalized, so `abc-def` registers `ABCDEF`.
  * Only the shape is checked here (a string of 6 characters once spaces and dashes are gone, else
  * 400): a code with characters outside the alphabet is simply a code no device was given, so it
- * answers 404 like any unknown code (PROTOCOL.md §2.2).
+ * answers 404 like any unknown code (docs/device-protocol.md §2.2).
  */
 export const registerRequestSchema = z.object({
   registration_code: opaqueText({ max: 64 }).transform((c, ctx) => {
@@ -89,7 +89,7 @@ export const credentialsResponseSchema = z.object({
   key_pem: z.string().includes('BEGIN PRIVATE KEY'),
   broker: brokerSchema,
   https_api: httpsApiSchema,
-  // Present only on the first successful fetch (PROTOCOL.md §2.3).
+  // Present only on the first successful fetch (docs/device-protocol.md §2.3).
   api_token: deviceTokenSchema.nullable(),
 });
 export type CredentialsResponse = z.infer<typeof credentialsResponseSchema>;
@@ -112,7 +112,7 @@ export const tokenRotateResponseSchema = z.object({
 });
 export type TokenRotateResponse = z.infer<typeof tokenRotateResponseSchema>;
 
-// PROTOCOL.md §2: what unregistered devices play. The firmware reads `items[]` and `next_cursor`
+// docs/device-protocol.md §2: what unregistered devices play. The firmware reads `items[]` and `next_cursor`
 // (snake_case: a device route) and pastes the cursor into the next URL without encoding it.
 export const PROMOTED_FEED_FIELDS = [
   'id',

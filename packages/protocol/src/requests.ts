@@ -4,7 +4,7 @@ import { normalizeIncludeFields, type IncludeField } from './artwork-object.ts';
 import { criteriaSchema } from './criteria.ts';
 import { describeZodError } from './errors.ts';
 
-// PROTOCOL.md §5: device requests, one schema per `request_type`, discriminated on that field.
+// docs/device-protocol.md §5: device requests, one schema per `request_type`, discriminated on that field.
 export const REQUEST_TYPES = [
   'query_posts',
   'get_post',
@@ -174,7 +174,7 @@ export function parseDeviceRequest(
   };
 }
 
-/** A request id as the firmware makes them: 32 lower-case hex characters (PROTOCOL.md §5). */
+/** A request id as the firmware makes them: 32 lower-case hex characters (docs/device-protocol.md §5). */
 export function newRequestId(): string {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
@@ -183,7 +183,7 @@ export function newRequestId(): string {
 
 export const HASHTAG_MAX_CHARS = 64;
 
-/** SPEC.md §2 hashtag form: trimmed, `#` stripped, lower-cased; null when empty, too long or spaced. */
+/** docs/product.md §2 hashtag form: trimmed, `#` stripped, lower-cased; null when empty, too long or spaced. */
 export function normalizeHashtag(raw: string): string | null {
   const tag = raw.trim().replace(/^#+/, '').toLowerCase();
   if (tag.length === 0 || codePointLength(tag) > HASHTAG_MAX_CHARS || /[\s#]/u.test(tag)) return null;
@@ -191,7 +191,7 @@ export function normalizeHashtag(raw: string): string | null {
 }
 
 /**
- * The channel-specific checks of PROTOCOL.md §5 that have their own error codes (kept out of the
+ * The channel-specific checks of docs/device-protocol.md §5 that have their own error codes (kept out of the
  * schema so they are not reported as `invalid_request`). Null when the request names its target.
  */
 export function queryPostsChannelError(

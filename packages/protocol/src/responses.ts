@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commentObjectSchema, postObjectSchema } from './artwork-object.ts';
 import { devicePlaysetChannelSchema, EXPOSURE_MODES, PICK_MODES } from './playsets.ts';
 
-// PROTOCOL.md §5: the error codes a device may receive in a response.
+// docs/device-protocol.md §5: the error codes a device may receive in a response.
 export const DEVICE_ERROR_CODES = [
   'authentication_failed',
   'not_found',
@@ -23,9 +23,9 @@ export const DEVICE_ERROR_CODES = [
 ] as const;
 export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number];
 
-/** PROTOCOL.md §3: the device drops inbound messages over 128 KiB, so the server never sends one (any topic). */
+/** docs/device-protocol.md §3: the device drops inbound messages over 128 KiB, so the server never sends one (any topic). */
 export const MAX_SERVER_TO_DEVICE_BYTES = 131_072;
-/** PROTOCOL.md §5: responses are at most 131,072 bytes minified; list responses are trimmed to fit. */
+/** docs/device-protocol.md §5: responses are at most 131,072 bytes minified; list responses are trimmed to fit. */
 export const MAX_RESPONSE_BYTES = MAX_SERVER_TO_DEVICE_BYTES;
 
 const requestId = z.string();
@@ -115,7 +115,7 @@ export function jsonByteLength(value: unknown): number {
 
 /**
  * Trims `payload[listKey]` from the end until the minified UTF-8 JSON is at most `maxBytes`, and sets
- * `has_more: true` when anything was cut (PROTOCOL.md §5). The cursor must then point after the last
+ * `has_more: true` when anything was cut (docs/device-protocol.md §5). The cursor must then point after the last
  * item kept, or the device would skip the cut items: pass `cursorAfter` to recompute `next_cursor`.
  * Throws when even an empty list does not fit.
  */

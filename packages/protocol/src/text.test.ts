@@ -43,7 +43,7 @@ describe('the text rule (issue 11 §1)', () => {
   });
 });
 
-// Every device-plane input schema: requests, events, provisioning, commands (PROTOCOL.md §2, §4–§7).
+// Every device-plane input schema: requests, events, provisioning, commands (docs/device-protocol.md §2, §4–§7).
 const deviceInputs: Record<string, z.ZodType> = {
   deviceRequest: deviceRequestSchema,
   status: statusSchema,

@@ -1,6 +1,6 @@
 import { PLAYER_KEY_RE, type PlayerKey } from './identity.ts';
 
-// PROTOCOL.md §4: every device-plane topic lives under `makapix/player/{key}/`.
+// docs/device-protocol.md §4: every device-plane topic lives under `makapix/player/{key}/`.
 export const TOPIC_ROOT = 'makapix/player';
 
 export const PLAYER_TOPIC_KINDS = [
@@ -18,7 +18,7 @@ export type PlayerTopicKind = (typeof PLAYER_TOPIC_KINDS)[number];
 
 export type TopicDirection = 'device_to_server' | 'server_to_device';
 
-/** PROTOCOL.md §4 table: direction, QoS and retain flag per topic kind (drives the broker ACL). */
+/** docs/device-protocol.md §4 table: direction, QoS and retain flag per topic kind (drives the broker ACL). */
 export const TOPIC_RULES: Readonly<
   Record<PlayerTopicKind, { direction: TopicDirection; qos: 1; retain: boolean }>
 > = {
@@ -85,7 +85,7 @@ export const topics = {
   state: (key: PlayerKey): string => `${base(key)}/${SUFFIX.state}`,
 } as const;
 
-/** PROTOCOL.md §3: what a device subscribes to after CONNACK, in order. */
+/** docs/device-protocol.md §3: what a device subscribes to after CONNACK, in order. */
 export function deviceSubscriptions(key: PlayerKey): string[] {
   return [topics.command(key), topics.responses(key), topics.viewAck(key)];
 }
@@ -107,7 +107,7 @@ export interface ParsedPlayerTopic {
 }
 
 /**
- * Parses a concrete topic name. Returns null for anything that is not exactly one of the PROTOCOL.md §4
+ * Parses a concrete topic name. Returns null for anything that is not exactly one of the docs/device-protocol.md §4
  * topics: another prefix, an upper-case or malformed key, a wildcard, an extra or missing level.
  */
 export function parsePlayerTopic(topic: string): ParsedPlayerTopic | null {

@@ -1,4 +1,4 @@
-// Payloads exactly as the shipping p3a firmware (and PROTOCOL.md) put them on the wire: raw JSON
+// Payloads exactly as the shipping p3a firmware (and docs/device-protocol.md) put them on the wire: raw JSON
 // strings, parsed in the tests the way a handler parses an MQTT payload.
 export const KEY = '7e98a5b2-3c4d-4e5f-8a6b-1c2d3e4f5a6b';
 export const OTHER_KEY = '0f1e2d3c-4b5a-4968-b7a6-9584736251f0';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalHandle, handleSchema, isReservedHandle } from '../src/http/handles.ts';
 
-describe('handle canonical form (SPEC.md §1)', () => {
+describe('handle canonical form (docs/product.md §1)', () => {
   it('ignores case and folds look-alike characters', () => {
     for (const h of ['Pixel', 'p1xel', 'PIXEL', 'pixe1', 'PlXEL', 'p1xe1']) expect(canonicalHandle(h)).toBe('pixei');
     expect(canonicalHandle('B0B')).toBe('bob');

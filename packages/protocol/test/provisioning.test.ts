@@ -51,7 +51,7 @@ describe('registration codes', () => {
     expect(registerRequestSchema.safeParse({ registration_code: 'nope', name: 'x' }).success).toBe(false);
     expect(registerRequestSchema.safeParse({ registration_code: 'AB3K7MX', name: 'x' }).success).toBe(false);
     expect(registerRequestSchema.safeParse({ registration_code: 123456, name: 'x' }).success).toBe(false);
-    // Outside the alphabet is well-formed but names no code: the lookup answers 404 (PROTOCOL.md §2.2).
+    // Outside the alphabet is well-formed but names no code: the lookup answers 404 (docs/device-protocol.md §2.2).
     expect(registerRequestSchema.parse({ registration_code: 'ab3-k7o', name: 'x' }).registration_code).toBe('AB3K7O');
     expect(registerRequestSchema.parse({ registration_code: '!!!!!!', name: 'x' }).registration_code).toBe('!!!!!!');
     expect(registerRequestSchema.safeParse({ registration_code: 'AB3K7M', name: '' }).success).toBe(false);

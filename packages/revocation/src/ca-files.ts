@@ -10,7 +10,7 @@ export interface PkiFiles {
 const cache = new Map<string, Promise<CaMaterial>>();
 
 /**
- * The platform CA (PROTOCOL.md §1) read from the configured files once per process; a failed read is
+ * The platform CA (docs/device-protocol.md §1) read from the configured files once per process; a failed read is
  * not cached, so a CA created after start-up (dev command) is picked up by the next request.
  */
 export function loadCaMaterial(files: Pick<PkiFiles, 'caCertFile' | 'caKeyFile'>): Promise<CaMaterial> {

@@ -6,7 +6,7 @@ import { buildCrl, crlNeedsRenewal, parseCrl } from '@makapix/pki';
 import { loadCaMaterial, type PkiFiles } from './ca-files.ts';
 import { countRevokedSerials, findLatestCrl, insertCrl, listRevokedSerials, lockCrlSigning } from './crl-repo.ts';
 
-// PROTOCOL.md §2.7: the CRL is signed by the CA, next-update 30 days out, re-signed on every
+// docs/device-protocol.md §2.7: the CRL is signed by the CA, next-update 30 days out, re-signed on every
 // revocation and when ≤7 days remain. The broker polls CRL_FILE and swaps it in without restart.
 export const CRL_NEXT_UPDATE_DAYS = 30;
 export const CRL_RENEW_WHEN_DAYS_LEFT = 7;
@@ -64,7 +64,7 @@ export async function resignCrl(deps: CrlDeps, now: Date = new Date()): Promise<
 export type CrlRenewal = { action: 'resigned'; crl: SignedCrl } | { action: 'rewritten' | 'none'; crlNumber: number };
 
 /**
- * For the renew-crl job (SPEC.md §6): re-signs when no CRL was recorded yet, when ≤7 days remain, or
+ * For the renew-crl job (docs/product.md §6): re-signs when no CRL was recorded yet, when ≤7 days remain, or
  * when a revocation is missing from it (a re-sign that failed after its revocation was committed);
  * otherwise makes sure CRL_FILE holds the newest recorded CRL (a restored or replaced file).
  */

@@ -15,8 +15,8 @@ declare module 'vitest' {
 }
 
 // The package's own database and CA (no api): the CRL is signed the same way by the api on every
-// revocation and by the worker's renew-crl job (PROTOCOL.md §2.7).
-describe('CRL signing and the renew-crl check (PROTOCOL.md §2.7)', () => {
+// revocation and by the worker's renew-crl job (docs/device-protocol.md §2.7).
+describe('CRL signing and the renew-crl check (docs/device-protocol.md §2.7)', () => {
   let database: TestDatabase;
   let handle: DbHandle;
   let dir: string;

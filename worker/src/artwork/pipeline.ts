@@ -4,7 +4,7 @@ import { decodeArtwork } from '../images/decode.ts';
 import { analyzePixels } from '@makapix/media/pixels/frames';
 import { type RenditionSet, buildRenditions } from '../images/renditions.ts';
 
-/** SPEC.md §2 "extracted on upload and stored": the post columns process-artwork fills. */
+/** docs/product.md §2 "extracted on upload and stored": the post columns process-artwork fills. */
 export interface ArtworkMetadata {
   nativeFormat: ImageFormat;
   width: number;
@@ -29,7 +29,7 @@ export interface ProcessedArtwork {
   renditions: RenditionSet;
 }
 
-/** The upload breaks a SPEC.md §2 rule (re-checked here: the worker never trusts the api's check). */
+/** The upload breaks a docs/product.md §2 rule (re-checked here: the worker never trusts the api's check). */
 export class UploadRuleError extends Error {
   override readonly name = 'UploadRuleError';
 

@@ -53,7 +53,7 @@ function metadataColumns(m: ArtworkMetadata, storageKey: string) {
 }
 
 /**
- * SPEC.md §2: the post becomes ready with its metadata in one UPDATE, guarded by the state it was
+ * docs/product.md §2: the post becomes ready with its metadata in one UPDATE, guarded by the state it was
  * processed from, so a concurrent change (deletion, a newer replacement) is never overwritten.
  * A replacement promotes the pending key and retires the old one for the cleanup job (§6).
  * Returns false when the guard no longer matched.
@@ -91,7 +91,7 @@ export async function markReady(db: Database, postId: number, target: ArtworkTar
   });
 }
 
-/** SPEC.md §2 "a failure leaves no visible post": a first upload fails; a failed replacement is dropped. */
+/** docs/product.md §2 "a failure leaves no visible post": a first upload fails; a failed replacement is dropped. */
 export async function markFailed(db: Database, postId: number, target: ArtworkTarget, reason: string): Promise<void> {
   const failureReason = reason.slice(0, 1000);
   if (target.replacing) {

@@ -3,7 +3,7 @@ import { decodeBmp } from '@makapix/media/pixels/bmp-decode';
 import type { RgbaImage } from '@makapix/media/pixels/frames';
 import { SharpDecodeError, decodeWithSharp } from '@makapix/media/pixels/sharp-pipeline';
 
-/** The file cannot be decoded as what its header claims: a permanent failure (SPEC.md §6). */
+/** The file cannot be decoded as what its header claims: a permanent failure (docs/product.md §6). */
 export class CorruptImageError extends Error {
   override readonly name = 'CorruptImageError';
 }

@@ -7,7 +7,7 @@ import { decodeWithSharp, encodePng, encodeWebpLossless, sharpPageCount } from '
 import { riffChunk, stillWebpOf, encodeUpscaledVp8l } from './vp8l-encode.ts';
 import { muxAnimation } from '@makapix/media/pixels/webp-mux';
 
-/** SPEC.md §2: every other format of a still; animations only as GIF and WebP. */
+/** docs/product.md §2: every other format of a still; animations only as GIF and WebP. */
 const STILL_TARGETS: readonly VaultExt[] = ['png', 'gif', 'webp', 'bmp'];
 const ANIMATED_TARGETS: readonly VaultExt[] = ['gif', 'webp'];
 
@@ -29,7 +29,7 @@ export class RenditionMismatchError extends Error {
 }
 
 /**
- * SPEC.md §2 "pixels are never smoothed", and what it costs to prove it. A rendition can only
+ * docs/product.md §2 "pixels are never smoothed", and what it costs to prove it. A rendition can only
  * differ from the source where information can be lost, so the proof is spent there:
  * - PNG and WebP from sharp (libvips/libspng/libwebp, encoders we do not own): the finished file is
  *   decoded once and every frame compared. These are native-size, so the check costs about as much
@@ -85,7 +85,7 @@ function compareFrames(decoded: readonly Uint8Array[], expected: readonly Uint8A
 
 /**
  * libwebp's lossless effort costs up to ~100× more time at 1 than at 0 on large frames, and a
- * 1024-frame animation is allowed (SPEC.md §2): spend effort where the pixel count is small, stay
+ * 1024-frame animation is allowed (docs/product.md §2): spend effort where the pixel count is small, stay
  * lossless everywhere (only file size varies, never pixels).
  */
 export function webpEffort(totalPixels: number): number {
@@ -105,7 +105,7 @@ function encodeFrames<T>(frames: readonly Uint8Array[], encode: (frame: Uint8Arr
 
 /**
  * Lossless WebP at the source size. A still goes through libwebp at the effort webpEffort picks (its
- * best compression; one frame is cheap). An animation (up to 1024 frames, SPEC.md §2) goes through our
+ * best compression; one frame is cheap). An animation (up to 1024 frames, docs/product.md §2) goes through our
  * VP8L writer with factor 1: about 7× faster than libwebp and within a few per cent of its size on
  * pixel art, where libwebp would have to drop to effort 0 anyway.
  */
@@ -134,7 +134,7 @@ async function encodePreview(image: RgbaImage, factor: number, animation: Animat
 }
 
 /**
- * SPEC.md §2 derived files: the native bytes as uploaded, every other format, and the
+ * docs/product.md §2 derived files: the native bytes as uploaded, every other format, and the
  * `_upscaled.webp` preview. Pixels are never smoothed: lossless encoders only, exact GIF palettes,
  * whole-number nearest-neighbour scaling.
  */

@@ -3,7 +3,7 @@ import { BitWriter, type PrefixCode, buildPrefixCode, writePrefixCode, writeSymb
 
 /**
  * A lossless WebP (VP8L, RFC 9649) writer for the nearest-neighbour `_upscaled.webp` preview
- * (SPEC.md §2). libwebp, given the enlarged frame, searches 768×768 pixels for what we already know:
+ * (docs/product.md §2). libwebp, given the enlarged frame, searches 768×768 pixels for what we already know:
  * each source pixel is a factor × factor block. Here the source frame is coded once, as literals
  * and LZ77 copies, and the enlargement is expressed purely as copies (a run to the right, then
  * whole rows from above). Cost and size scale with the source, not the preview.

@@ -3,7 +3,7 @@ import { defineJob } from '../registry.ts';
 import { CLEANUP_RUNNERS } from '../maintenance/cleanup-tasks.ts';
 
 /**
- * SPEC.md §6 cleanup (hourly): each task is one idempotent sweep, run in CLEANUP_TASKS order so a
+ * docs/product.md §6 cleanup (hourly): each task is one idempotent sweep, run in CLEANUP_TASKS order so a
  * purged post's files go in the same run. A failing task fails the job (retried); the others have
  * already committed and simply find less to do next time.
  */

@@ -7,7 +7,7 @@ import { renewCrlJob } from './renew-crl.ts';
 import { sendEmailJob } from './send-email.ts';
 import { verifyVaultJob } from './verify-vault.ts';
 
-/** Every job this worker handles (SPEC.md §6); buildRegistry checks the list is complete. */
+/** Every job this worker handles (docs/product.md §6); buildRegistry checks the list is complete. */
 export const ALL_JOBS: readonly JobDefinition[] = [
   processArtworkJob,
   sendEmailJob,

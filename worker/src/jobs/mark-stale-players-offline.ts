@@ -4,11 +4,11 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { defineJob } from '../registry.ts';
 
 /**
- * SPEC.md §6 / PROTOCOL.md §4: a player that sent no status for `staleAfterMs` (3 minutes) is
+ * docs/product.md §6 / docs/device-protocol.md §4: a player that sent no status for `staleAfterMs` (3 minutes) is
  * offline. One UPDATE, so it is idempotent and safe to run from several workers at once (a row is
  * changed, and so announced, by one of them only).
  *
- * SPEC.md §5: owners see status changes live. Each player it turns offline is announced on its
+ * docs/product.md §5: owners see status changes live. Each player it turns offline is announced on its
  * owner's player-events channel with the same `status` event the api's status handler publishes,
  * so the owner's open SSE stream shows it. An event that cannot be published is logged, not
  * retried: the row is already offline, and the owner's next page load shows it.

@@ -22,7 +22,7 @@ interface DigestRecipient {
 
 /**
  * Members due a digest, in id order after `afterUserId`: verified, not deleted, deactivated or
- * banned (SPEC.md §3), digest left on, with unread notifications created in [from, to).
+ * banned (docs/product.md §3), digest left on, with unread notifications created in [from, to).
  */
 async function findDigestRecipients(ctx: JobContext, from: Date, to: Date, afterUserId: number): Promise<DigestRecipient[]> {
   const rows = await ctx.db
@@ -53,7 +53,7 @@ async function findDigestRecipients(ctx: JobContext, from: Date, to: Date, after
 }
 
 /**
- * SPEC.md §6 send-email "notifications digest" (daily): one send-email job per member due one. A
+ * docs/product.md §6 send-email "notifications digest" (daily): one send-email job per member due one. A
  * digest covers one whole UTC day, the one before the run (the schedule fires at 00:00 UTC), and its
  * job id is the member plus that day. So any other run — a retry, a worker restarted mid-day whose
  * scheduler fires at once, a manual run — covers the same day with the same ids and enqueues nothing

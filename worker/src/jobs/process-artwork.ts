@@ -39,7 +39,7 @@ async function fail(ctx: JobContext, postId: number, target: ArtworkTarget, reas
 }
 
 /**
- * SPEC.md §2 / §6 process-artwork: validate again, extract metadata, write every rendition to the
+ * docs/product.md §2 / §6 process-artwork: validate again, extract metadata, write every rendition to the
  * vault (all or nothing), then mark the post ready in one UPDATE. Idempotent: a ready or failed
  * post is left alone; a re-run after a crash rewrites the same content-addressed files atomically.
  */

@@ -3,8 +3,8 @@ import { renewCrlIfDue, resignCrl, type SignedCrl } from '@makapix/revocation';
 import { defineJob } from '../registry.ts';
 
 /**
- * SPEC.md §6 renew-crl (daily): re-sign the CRL when ≤7 days remain before its nextUpdate
- * (PROTOCOL.md §2 step 7), or when a revocation is missing from it, and make sure CRL_FILE holds the
+ * docs/product.md §6 renew-crl (daily): re-sign the CRL when ≤7 days remain before its nextUpdate
+ * (docs/device-protocol.md §2 step 7), or when a revocation is missing from it, and make sure CRL_FILE holds the
  * newest one (the broker reloads it without restart). `force` re-signs unconditionally. The signing
  * itself is shared with the api (@makapix/revocation), under one lock and one numbering.
  */

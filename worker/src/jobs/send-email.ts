@@ -63,7 +63,7 @@ async function staleReason(payload: SendEmailJob, ctx: JobContext): Promise<stri
   return null;
 }
 
-/** SPEC.md §6 send-email: render and send through SMTP; SMTP errors are retried with backoff. */
+/** docs/product.md §6 send-email: render and send through SMTP; SMTP errors are retried with backoff. */
 export const sendEmailJob = defineJob('send-email', async (payload, ctx) => {
   const stale = await staleReason(payload, ctx);
   if (stale) {

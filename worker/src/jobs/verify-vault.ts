@@ -7,8 +7,8 @@ import { defineJob } from '../registry.ts';
 const BATCH = 200;
 
 /**
- * SPEC.md §2 / §6 verify-vault: re-hash every ready artwork's native file (both the canonical path
- * and the device alias, PROTOCOL.md §8) against the sha256 recorded at upload; a missing or changed
+ * docs/product.md §2 / §6 verify-vault: re-hash every ready artwork's native file (both the canonical path
+ * and the device alias, docs/device-protocol.md §8) against the sha256 recorded at upload; a missing or changed
  * file flags the post `non_conformant` (hidden from feeds), a repaired one clears the flag. Progress
  * is saved after each batch, so a killed worker resumes where it stopped.
  */

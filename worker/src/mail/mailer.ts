@@ -13,7 +13,7 @@ export interface Mailer {
   close(): void;
 }
 
-/** SMTP through nodemailer (SPEC.md §6 send-email); one pooled transport per worker process. */
+/** SMTP through nodemailer (docs/product.md §6 send-email); one pooled transport per worker process. */
 export function createMailer(config: WorkerConfig['mail']): Mailer {
   const transport = nodemailer.createTransport(config.smtpUrl);
   return {

@@ -45,7 +45,7 @@ function describe(item: DigestItem): string {
 }
 
 /**
- * SPEC.md §6 send-email templates. Links come from the job payload (built by the api from
+ * docs/product.md §6 send-email templates. Links come from the job payload (built by the api from
  * PUBLIC_BASE_URL and a one-time token); no password or secret ever appears in a mail.
  */
 export function renderEmail(content: EmailContent): RenderedEmail {

@@ -13,7 +13,7 @@ import { and, asc, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { JobContext } from '../context.ts';
 import { orphanUploads, vaultTempFiles } from './orphan-files.ts';
 
-/** SPEC.md §6 cleanup windows. */
+/** docs/product.md §6 cleanup windows. */
 export const CLEANUP_WINDOWS = {
   /** Soft-deleted posts are purged (row and files) after this long. */
   deletedPostMs: 7 * 24 * 3600_000,
@@ -31,7 +31,7 @@ const ago = (ms: number) => new Date(Date.now() - ms);
 const BATCH = 500;
 
 async function registrationCodes(ctx: JobContext): Promise<number> {
-  // PROTOCOL.md §2.1: codes live 15 minutes; clearing them lets the code be handed out again.
+  // docs/device-protocol.md §2.1: codes live 15 minutes; clearing them lets the code be handed out again.
   const cleared = await ctx.db
     .update(players)
     .set({ registrationCode: null, registrationCodeExpiresAt: null })
@@ -71,7 +71,7 @@ async function expiredTokens(ctx: JobContext): Promise<number> {
   const b = await ctx.db.delete(passwordResetTokens)
     .where(or(lt(passwordResetTokens.expiresAt, now), lt(passwordResetTokens.usedAt, usedBefore)))
     .returning({ id: passwordResetTokens.id });
-  // Rotated refresh tokens stay until they expire: reuse detection needs them (SPEC.md §3).
+  // Rotated refresh tokens stay until they expire: reuse detection needs them (docs/product.md §3).
   const c = await ctx.db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)).returning({ id: refreshTokens.id });
   return a.length + b.length + c.length;
 }

@@ -4,7 +4,7 @@ import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { JobContext } from '../context.ts';
 
 /**
- * SPEC.md §6 cleanup "retired vault files", the part no table lists: files a crash left on disk.
+ * docs/product.md §6 cleanup "retired vault files", the part no table lists: files a crash left on disk.
  * Nothing younger than this is touched, so a write or an upload still in flight (milliseconds
  * between the temp file and its rename, or between the api's file and its INSERT) is never removed.
  */

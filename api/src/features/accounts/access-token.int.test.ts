@@ -17,7 +17,7 @@ function handMadeToken(header: { alg: string; typ?: string }, claims: Record<str
   return `${input}.${b64url(createHmac(hash, secret).update(input).digest())}`;
 }
 
-describe('access tokens (SPEC.md §3: JWT, HS256 pinned, 15 minutes)', () => {
+describe('access tokens (docs/product.md §3: JWT, HS256 pinned, 15 minutes)', () => {
   let t: TestApp;
   let member: TestMember;
   let secret: string;

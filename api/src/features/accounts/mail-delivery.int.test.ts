@@ -10,7 +10,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers.ts';
  * The mails really leave: the queued send-email jobs are handed to the worker's own handler
  * in-process, which sends them over SMTP to the sink; the links read back from the sink work.
  */
-describe('account mails through the worker handler and the SMTP sink (SPEC.md §3, §6)', () => {
+describe('account mails through the worker handler and the SMTP sink (docs/product.md §3, §6)', () => {
   let t: TestApp;
   let ctx: JobContext;
   let mailer: Mailer;

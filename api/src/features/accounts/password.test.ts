@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { passwordSchema } from '@makapix/protocol';
 import { hashPassword, needsRehash, SCRYPT_PARAMS, verifyPassword } from './password.ts';
 
-describe('password KDF (SPEC.md §3)', () => {
+describe('password KDF (docs/product.md §3)', () => {
   it('stores a self-describing scrypt string and verifies only the right password', async () => {
     const stored = await hashPassword('pixels4ever');
     const [kdf, n, r, p, salt, key] = stored.split('$');

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
- * Password hashing with the slow KDF required by SPEC.md §3: scrypt (memory-hard) from Node's
+ * Password hashing with the slow KDF required by docs/product.md §3: scrypt (memory-hard) from Node's
  * crypto, so no native dependency is needed. Each hash is one self-describing string
  * `scrypt$N$r$p$salt$hash` (salt and hash base64url), so the cost can be raised later without a
  * migration: hashes made with older parameters still verify and are re-hashed at the next log-in

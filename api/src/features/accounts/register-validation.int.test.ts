@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextIp, queuedMails, uniqueHandle } from '../../../test/fixtures/accounts.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 
-describe('sign-up validation (SPEC.md §1, §3)', () => {
+describe('sign-up validation (docs/product.md §1, §3)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

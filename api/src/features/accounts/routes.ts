@@ -7,7 +7,7 @@ import { REFRESH_TOKEN_TTL_MS } from './secret-token.ts';
 import { createAccountService } from './service.ts';
 import { acceptedSchema, emailSchema, postAuthLoginBodySchema, postAuthLogoutResponse204Schema, postAuthRefreshResponseSchema, postAuthRegisterBodySchema, postAuthRegisterResponseSchema, postAuthResendVerificationBodySchema, postAuthResetPasswordBodySchema, postAuthResetPasswordResponseSchema, postAuthVerifyEmailBodySchema, postAuthVerifyEmailResponseSchema, postMePasswordBodySchema, signedInSchema, tokenSchema } from '@makapix/protocol';
 
-/** SPEC.md §3: the refresh token lives in this cookie, sent only to the auth routes. */
+/** docs/product.md §3: the refresh token lives in this cookie, sent only to the auth routes. */
 export const REFRESH_COOKIE = 'mpx_refresh';
 const REFRESH_COOKIE_PATH = '/api/v1/auth';
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * Opaque secrets handed to a member (refresh cookie, emailed verification and reset links): 32
- * random bytes as base64url. Only the SHA-256 (hex) is stored (SPEC.md §3), so a database leak
+ * random bytes as base64url. Only the SHA-256 (hex) is stored (docs/product.md §3), so a database leak
  * yields no usable token; a plain hash suffices because the secret has 256 bits of entropy.
  */
 export function newSecretToken(): { token: string; hash: string } {

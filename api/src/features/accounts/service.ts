@@ -12,7 +12,7 @@ import { endSession, rotateSession, startSession } from './sessions.ts';
 import { revokeAllForUser } from './session-repo.ts';
 
 export interface AccountSettings {
-  /** Origin of the web app; emailed links point there (SPEC.md §3). */
+  /** Origin of the web app; emailed links point there (docs/product.md §3). */
   publicBaseUrl: string;
   /** Lower-cased OWNER_EMAILS: these members become site owner on sign-up or log-in. */
   ownerEmails: readonly string[];
@@ -33,7 +33,7 @@ const SIGN_UP_HANDLE_HOLD_SECONDS = 30 * 86_400;
 const invalidCredentials = () => errors.unauthorized('The email or password is wrong', 'invalid_credentials');
 const invalidToken = () => errors.badRequest('invalid_token', 'This link is invalid, expired or already used');
 
-/** SPEC.md §3 accounts: sign-up, email verification, log-in, sessions and passwords. */
+/** docs/product.md §3 accounts: sign-up, email verification, log-in, sessions and passwords. */
 export function createAccountService(app: FastifyInstance, settings: AccountSettings) {
   const { db } = app;
   const users = createUserService(app);
@@ -178,7 +178,7 @@ export function createAccountService(app: FastifyInstance, settings: AccountSett
     await app.enqueue('send-email', { template: 'reset-password', to: row.email, userId: row.id, resetUrl }, { jobId: jobIds.resetPassword(row.id, tokenId) });
   }
 
-  /** SPEC.md §3: a reset revokes every refresh token; the link works once. */
+  /** docs/product.md §3: a reset revokes every refresh token; the link works once. */
   async function resetPassword(input: { token: string; password: string }): Promise<void> {
     const tokenHash = hashSecretToken(input.token);
     // Cheap look-up first, so a flood of made-up tokens never costs a KDF computation each.

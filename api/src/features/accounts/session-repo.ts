@@ -28,7 +28,7 @@ export async function insertRefreshToken(db: Db, row: { userId: number; familyId
 
 /**
  * Reads a refresh token and locks its row until the transaction ends: a concurrent refresh with
- * the same token waits here, then sees it rotated (SPEC.md §3 reuse detection).
+ * the same token waits here, then sees it rotated (docs/product.md §3 reuse detection).
  */
 export async function lockRefreshToken(tx: Db, tokenHash: string): Promise<RefreshTokenRow | null> {
   const [row] = await tx.select(tokenColumns).from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1).for('update');

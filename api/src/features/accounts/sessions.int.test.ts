@@ -5,7 +5,7 @@ import { createMember, logIn, nextIp, queuedMails, refreshCookieOf, tokenOfLink,
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { hashSecretToken } from './secret-token.ts';
 
-describe('accounts: sessions, passwords, bans and limits (SPEC.md §3)', () => {
+describe('accounts: sessions, passwords, bans and limits (docs/product.md §3)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
@@ -23,7 +23,7 @@ describe('accounts: sessions, passwords, bans and limits (SPEC.md §3)', () => {
     const codes = results.map((r) => r.statusCode).sort();
     expect(codes).toEqual([200, 401]);
     expect(results.find((r) => r.statusCode === 401)!.json().error.code).toBe('refresh_token_reused');
-    // The loser presented an already-rotated token, so the family is closed (SPEC.md §3).
+    // The loser presented an already-rotated token, so the family is closed (docs/product.md §3).
     const [row] = await t.app.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashSecretToken(refreshToken)));
     const family = await t.app.db.select().from(refreshTokens).where(eq(refreshTokens.familyId, row!.familyId));
     expect(family).toHaveLength(2);

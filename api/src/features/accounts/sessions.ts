@@ -6,7 +6,7 @@ import { REFRESH_TOKEN_TTL_MS, hashSecretToken, newSecretToken } from './secret-
 import { findRefreshToken, insertRefreshToken, lockRefreshToken, markRotated, revokeFamily, revokeToken } from './session-repo.ts';
 
 /**
- * Sessions are refresh-token families (SPEC.md §3): log-in starts a family, every refresh replaces
+ * Sessions are refresh-token families (docs/product.md §3): log-in starts a family, every refresh replaces
  * the presented token by a new one of the same family, and presenting a token that was already
  * replaced means it was copied — the whole family is revoked, so the thief and the member both
  * have to log in again.

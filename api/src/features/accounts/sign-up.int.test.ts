@@ -7,7 +7,7 @@ import { nextIp, queuedMails, refreshCookieOf, tokenOfLink, uniqueHandle } from 
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { hashSecretToken } from './secret-token.ts';
 
-describe('accounts: sign-up → verification → sessions (SPEC.md §3)', () => {
+describe('accounts: sign-up → verification → sessions (docs/product.md §3)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ OWNER_EMAILS: 'Boss@Example.test, other@example.test' });

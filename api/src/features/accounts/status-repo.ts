@@ -10,7 +10,7 @@ export interface AccountStatus {
   emailVerifiedAt: Date | null;
 }
 
-/** The columns every authenticated request checks (bans are enforced on every request, SPEC.md §1). */
+/** The columns every authenticated request checks (bans are enforced on every request, docs/product.md §1). */
 export async function findAccountStatus(db: Database, userId: number): Promise<AccountStatus | null> {
   const [row] = await db
     .select({

@@ -3,7 +3,7 @@ import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { adjustReputation, REPUTATION_POINTS } from '../users/reputation.ts';
 import { memberRefColumns, type MemberRefRow, type TimeCursor } from '../../domain/social.ts';
 
-/** SPEC.md §4: a block in either direction refuses comments, reactions and follows between the two. */
+/** docs/product.md §4: a block in either direction refuses comments, reactions and follows between the two. */
 export async function isBlockedEitherWay(db: Database, a: number, b: number): Promise<boolean> {
   const [row] = await db
     .select({ one: sql<number>`1` })

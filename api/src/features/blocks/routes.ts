@@ -9,7 +9,7 @@ import { blockListSchema } from '@makapix/protocol';
 const tags = ['social'];
 const errorsOf = errorResponses(400, 401, 403, 404);
 
-/** SPEC.md §4 blocks. */
+/** docs/product.md §4 blocks. */
 export const blockRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/users/:sqid/block',

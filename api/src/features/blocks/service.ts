@@ -6,14 +6,14 @@ import { type MemberRef } from '@makapix/protocol';
 import { readCursor, timeCursorSchema, toMemberRef } from '../../domain/social.ts';
 import { deleteBlock, insertBlock, isBlockedEitherWay, listBlocks } from './repo.ts';
 
-/** SPEC.md §4: comments, reactions and follows between a blocker and the blocked are refused both ways. */
+/** docs/product.md §4: comments, reactions and follows between a blocker and the blocked are refused both ways. */
 export async function assertNotBlocked(app: FastifyInstance, a: number, b: number): Promise<void> {
   if (a !== b && (await isBlockedEitherWay(app.db, a, b))) {
     throw errors.forbidden('You cannot interact with this member', 'blocked');
   }
 }
 
-/** Idempotent; removes follows both ways (SPEC.md §4). */
+/** Idempotent; removes follows both ways (docs/product.md §4). */
 export async function blockMember(app: FastifyInstance, blockerId: number, targetSqid: string): Promise<void> {
   const targetId = app.publicId.decode(targetSqid);
   if (targetId === blockerId) throw errors.badRequest('cannot_block_self', 'You cannot block yourself');

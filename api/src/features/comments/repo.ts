@@ -23,7 +23,7 @@ export interface CommentRow {
   deletedAt: Date | null;
   hiddenAt: Date | null;
   author: MemberRefRow;
-  /** The viewer blocked the author (SPEC.md §4: the blocker no longer sees their content). */
+  /** The viewer blocked the author (docs/product.md §4: the blocker no longer sees their content). */
   authorBlocked: boolean;
 }
 
@@ -101,7 +101,7 @@ export async function updateCommentBody(db: Database, id: number, body: string):
   await db.update(comments).set({ body, editedAt: new Date() }).where(eq(comments.id, id));
 }
 
-/** Soft delete: the row stays so replies keep their place (SPEC.md §4). */
+/** Soft delete: the row stays so replies keep their place (docs/product.md §4). */
 export async function softDeleteComment(db: Database, id: number): Promise<void> {
   await db.update(comments).set({ deletedAt: new Date() }).where(and(eq(comments.id, id), isNull(comments.deletedAt)));
 }

@@ -8,10 +8,10 @@ import { createComment, deleteComment, editComment, listComments } from './servi
 import { commentTextSchema, commentParamsSchema, patchCommentsIdBodySchema, commentPostParamsSchema, postPostsSqidCommentsBodySchema } from '@makapix/protocol';
 
 const tags = ['social'];
-// SPEC.md §1: 1–2000 characters, counted in code points like the database's char_length.
+// docs/product.md §1: 1–2000 characters, counted in code points like the database's char_length.
 const errorsOf = errorResponses(400, 401, 403, 404, 409, 429);
 
-/** SPEC.md §4 threaded comments. */
+/** docs/product.md §4 threaded comments. */
 export const commentRoutes: FastifyPluginAsyncZod = async (app) => {
   const postIdOf = (sqid: string): number => {
     const id = app.publicId.decode(sqid);

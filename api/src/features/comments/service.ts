@@ -22,7 +22,7 @@ import {
   updateCommentBody,
 } from './repo.ts';
 
-/** SPEC.md §1: threads are at most three levels deep (depth 0, 1, 2). */
+/** docs/product.md §1: threads are at most three levels deep (depth 0, 1, 2). */
 export const MAX_COMMENT_DEPTH = 2;
 
 const idCursor = z.object({ id: z.number().int().positive() });
@@ -55,7 +55,7 @@ async function replyableParent(app: FastifyInstance, viewer: Viewer, postId: num
 }
 
 /**
- * SPEC.md §1/§4: 30 comments per 5 min per member, ≤1000 per post (trigger `comments_per_post_limit`),
+ * docs/product.md §1/§4: 30 comments per 5 min per member, ≤1000 per post (trigger `comments_per_post_limit`),
  * refused both ways across a block with the artist or the parent's author. Notifies the artist
  * (`comment`) and the parent's author (`reply`), each at most once.
  */
@@ -105,7 +105,7 @@ export async function editComment(app: FastifyInstance, userId: number, sqid: st
   return presentComment(app, viewer, comment.id);
 }
 
-/** Soft delete by the author (SPEC.md §4); deleting twice is a no-op. */
+/** Soft delete by the author (docs/product.md §4); deleting twice is a no-op. */
 export async function deleteComment(app: FastifyInstance, userId: number, sqid: string): Promise<void> {
   const id = app.publicId.decode(sqid);
   const existing = id === null ? null : await findComment(app.db, id);

@@ -18,7 +18,7 @@ export interface PromotedRow {
 }
 
 /**
- * PROTOCOL.md §2: what an unregistered device plays — promoted artworks as a visitor sees them,
+ * docs/device-protocol.md §2: what an unregistered device plays — promoted artworks as a visitor sees them,
  * most recently promoted first. limit + 1 rows, so the caller knows whether there is more.
  */
 export async function listPromotedArtworks(db: Database, after: { key: string; id: number } | null, limit: number): Promise<PromotedRow[]> {

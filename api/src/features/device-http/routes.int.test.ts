@@ -7,7 +7,7 @@ import { createMember, type TestMember } from '../../../test/fixtures/accounts.t
 import { insertArtwork, insertDevicePlayer, insertDeviceToken } from '../../../test/fixtures/device-plane.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 
-// PROTOCOL.md §5/§7 over HTTPS and the §2 promoted feed.
+// docs/device-protocol.md §5/§7 over HTTPS and the §2 promoted feed.
 
 let t: TestApp;
 let owner: TestMember;

@@ -26,7 +26,7 @@ const TAGS = ['players (device plane)'];
 const IN_FLIGHT_WAIT_MS = 10_000;
 const MAX_REQUEST_ID_LENGTH = 128;
 
-// PROTOCOL.md §5: 60/min reads, 30/min reactions per player; echo has its own 10/min in the handler.
+// docs/device-protocol.md §5: 60/min reads, 30/min reactions per player; echo has its own 10/min in the handler.
 function rateLimitOf(requestType: unknown): RateLimitName | null {
   if (requestType === 'submit_reaction' || requestType === 'revoke_reaction') return 'deviceReaction';
   return requestType === 'echo' ? null : 'deviceRead';
@@ -37,14 +37,14 @@ function deviceOf(req: FastifyRequest): DeviceIdentity {
   return req.device;
 }
 
-/** A body `player_key` must name the token's player (PROTOCOL.md §5). */
+/** A body `player_key` must name the token's player (docs/device-protocol.md §5). */
 function assertSamePlayer(device: DeviceIdentity, bodyKey: unknown): void {
   if (bodyKey !== undefined && bodyKey !== device.playerKey) {
     throw errors.forbidden('player_key does not match the device token', 'player_key_mismatch');
   }
 }
 
-/** PROTOCOL.md §5 and §7 over HTTPS, and the promoted feed of §2. */
+/** docs/device-protocol.md §5 and §7 over HTTPS, and the promoted feed of §2. */
 export const deviceHttpRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = async (app, opts) => {
   const vaultBaseUrl = opts.config.vault.publicBaseUrl;
 
@@ -54,7 +54,7 @@ export const deviceHttpRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = as
       preHandler: app.requireDevice,
       schema: {
         tags: TAGS,
-        summary: 'A device request (PROTOCOL.md §5) over HTTPS, answered as over MQTT',
+        summary: 'A device request (docs/device-protocol.md §5) over HTTPS, answered as over MQTT',
         description:
           'Body = the request (`request_id` and `player_key` may be omitted). The answer is the device response, success or error, with status 200. A retried `request_id` within 60 s gets the same answer and is not executed twice. Rate limits: 60/min reads, 30/min reactions (429).',
         body: textCheckedByHandler(deviceRpcBodySchema),
@@ -84,7 +84,7 @@ export const deviceHttpRoutes: FastifyPluginAsyncZod<{ config: ApiConfig }> = as
       preHandler: app.requireDevice,
       schema: {
         tags: TAGS,
-        summary: 'A device reports a view (PROTOCOL.md §7)',
+        summary: 'A device reports a view (docs/device-protocol.md §7)',
         description:
           '202 recorded; 200 `{"success":true,"deduplicated":true}` for the same post and timestamp again; 429 more than one view per 5 s; 404 unknown post.',
         body: deviceViewBodySchema,

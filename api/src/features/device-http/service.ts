@@ -31,7 +31,7 @@ function fullItem(row: PromotedRow, vaultBaseUrl: string): Record<PromotedFeedFi
 }
 
 /**
- * `GET /api/feed/promoted` (PROTOCOL.md §2): the requested fields only, nulls omitted, and a cursor
+ * `GET /api/feed/promoted` (docs/device-protocol.md §2): the requested fields only, nulls omitted, and a cursor
  * the firmware can paste into the next URL as is (base64url).
  */
 export async function promotedFeed(app: FastifyInstance, query: PromotedFeedQuery, vaultBaseUrl: string): Promise<PromotedFeedResponse> {

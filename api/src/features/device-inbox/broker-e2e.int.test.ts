@@ -13,7 +13,7 @@ import type { TestApp } from '../../../test/helpers.ts';
 
 // End to end on loopback: a device with a platform-issued client certificate talks to the real
 // broker over mTLS; the broker appends to the inbox stream; the api consumes it and answers through
-// the broker's internal listener (PROTOCOL.md §3–§5, §7).
+// the broker's internal listener (docs/device-protocol.md §3–§5, §7).
 
 let stack: Awaited<ReturnType<typeof createSharedStack>>;
 let broker: TestBroker;

@@ -7,7 +7,7 @@ import { canonicalHandle } from '@makapix/protocol';
 import { createSharedStack, eventually, insertDevicePlayer, xaddInbox } from '../../../test/fixtures/device-plane.ts';
 import type { TestApp } from '../../../test/helpers.ts';
 
-// ARCHITECTURE.md "Shape": every inbox entry is handled exactly once however many api processes
+// docs/architecture.md §1: every inbox entry is handled exactly once however many api processes
 // consume the group, and none is lost when a consumer dies or a handler fails.
 
 type Stack = Awaited<ReturnType<typeof createSharedStack>>;

@@ -11,7 +11,7 @@ import { PlayerLanes } from './player-order.ts';
  *
  * Entries are handled concurrently, up to `concurrency` in hand at once, and the next read is issued
  * as soon as one finishes: a slow entry (a large query_posts) holds up only its own player's later
- * entries, never the whole batch it came in (PROTOCOL.md §5: the device times out after 10 s).
+ * entries, never the whole batch it came in (docs/device-protocol.md §5: the device times out after 10 s).
  */
 export interface InboxConsumerOptions {
   /** Connection for non-blocking commands; a duplicate is opened for the blocking XREADGROUP. */

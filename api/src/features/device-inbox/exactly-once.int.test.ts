@@ -9,7 +9,7 @@ import type { TestApp } from '../../../test/helpers.ts';
 import { CLAIM_LEASE_MS, CLAIM_PREFIX, requestCacheKey } from '../device-requests/idempotency.ts';
 import { handleInboxEntry } from './service.ts';
 
-// PROTOCOL.md §5 (ours) across api processes: a request id is executed at most once and answered
+// docs/device-protocol.md §5 (ours) across api processes: a request id is executed at most once and answered
 // at least once, on `response/{id}`, however many processes consume the inbox and even when the
 // process that started it dies. Responses are watched on a real broker.
 

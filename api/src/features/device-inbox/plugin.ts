@@ -6,7 +6,7 @@ import { DeviceInboxConsumer } from './consumer.ts';
 import { handleInboxEntry } from './service.ts';
 
 /**
- * The device handlers of ARCHITECTURE.md "Shape": consumes the broker's inbox stream once the app is
+ * The device handlers of docs/architecture.md §1: consumes the broker's inbox stream once the app is
  * ready and stops before it closes (while PostgreSQL and Redis are still open). Off with
  * `DEVICE_INBOX_ENABLED=false` (e.g. an api process that should only serve HTTP).
  */

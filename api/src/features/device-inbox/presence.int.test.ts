@@ -8,7 +8,7 @@ import { eventually, insertArtwork, insertDevicePlayer, xaddInbox } from '../../
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { requestCacheKey } from '../device-requests/idempotency.ts';
 
-// PROTOCOL.md §3–§4 through the inbox stream: presence, capabilities, state, command acks, the
+// docs/device-protocol.md §3–§4 through the inbox stream: presence, capabilities, state, command acks, the
 // owner's live events, certificate promotion, and requests / views reaching their handlers.
 
 let t: TestApp;

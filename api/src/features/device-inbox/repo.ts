@@ -43,7 +43,7 @@ const presenceColumns = {
 };
 
 /**
- * PROTOCOL.md §4 status: online stores what the device shows and its firmware; offline keeps the
+ * docs/device-protocol.md §4 status: online stores what the device shows and its firmware; offline keeps the
  * last known values. A `current_post_id` that names no post is stored as null (the column is a
  * foreign key, and a device may report an artwork that was since purged).
  */
@@ -65,7 +65,7 @@ export async function updatePresence(
   return row ?? null;
 }
 
-/** Stores validated capabilities and the state re-filtered against them (PROTOCOL.md §6). */
+/** Stores validated capabilities and the state re-filtered against them (docs/device-protocol.md §6). */
 export async function saveCapabilities(
   db: Database,
   playerId: number,
@@ -86,7 +86,7 @@ export async function saveState(db: Database, playerId: number, state: PlayerSta
   await db.update(players).set({ state: state as Record<string, unknown> }).where(eq(players.id, playerId));
 }
 
-/** PROTOCOL.md §6: the ack of a command logged for this player (and only this player). */
+/** docs/device-protocol.md §6: the ack of a command logged for this player (and only this player). */
 export async function recordCommandAck(
   db: Database,
   playerId: number,

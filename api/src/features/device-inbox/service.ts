@@ -31,7 +31,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const MAX_ACK_ERROR_CHARS = 1000;
 /**
  * A duplicate of a request another process is answering waits for that answer and publishes it too
- * (PROTOCOL.md §5: a retry gets the same response). Past one claim lease, so a claim left by a dead
+ * (docs/device-protocol.md §5: a retry gets the same response). Past one claim lease, so a claim left by a dead
  * process lapses meanwhile and this delivery answers it (idempotency.ts).
  */
 const IN_FLIGHT_WAIT_MS = 2 * CLAIM_LEASE_MS;
@@ -53,7 +53,7 @@ function parsePayload<T extends z.ZodType>(schema: T, payload: string): z.infer<
 }
 
 /**
- * Handles one device → server message from the inbox stream (PROTOCOL.md §4). The player is the
+ * Handles one device → server message from the inbox stream (docs/device-protocol.md §4). The player is the
  * topic's key only. Throws only for infrastructure failures (database, Redis), so the entry stays
  * pending and is retried; anything wrong with the message itself is logged and dropped.
  */
@@ -64,7 +64,7 @@ export async function handleInboxEntry(app: FastifyInstance, entry: DeviceInboxE
   const found = await findPlayerWithOwner(app.db, key);
   const player = found && found.player.deletedAt === null ? found.player : null;
 
-  // PROTOCOL.md §2.3–2.4 (ours): the session's certificate is in use, so a pending renewal becomes
+  // docs/device-protocol.md §2.3–2.4 (ours): the session's certificate is in use, so a pending renewal becomes
   // current and a delivered device key is no longer kept.
   if (player) await noteCertificateInUse(app, player, entry.cert_serial);
 
@@ -117,7 +117,7 @@ async function applyPresenceMessage(
   };
   switch (entry.kind) {
     case 'status': {
-      // PROTOCOL.md §3: the last will (published by the broker) always means offline.
+      // docs/device-protocol.md §3: the last will (published by the broker) always means offline.
       const status = entry.source === 'will' ? null : parsePayload(statusSchema, entry.payload);
       if (entry.source !== 'will' && status === null) return null;
       const row = await inOrder(() =>
@@ -150,7 +150,7 @@ async function applyPresenceMessage(
         const fresh = await findInboxPlayer(app.db, entry.player_key);
         const parsed = capabilitiesSchema.safeParse(fresh?.capabilities ?? {});
         const capabilities: Capabilities | null = parsed.success ? parsed.data : null;
-        // PROTOCOL.md §6: only advertised features, only in-range values; a partial update merges.
+        // docs/device-protocol.md §6: only advertised features, only in-range values; a partial update merges.
         const merged = { ...filterStateByCapabilities(storedState(fresh?.state), capabilities), ...filterStateByCapabilities(partial, capabilities) };
         await saveState(app.db, player.id, merged);
         return merged;

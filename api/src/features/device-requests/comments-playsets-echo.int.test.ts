@@ -6,7 +6,7 @@ import { createMember, type TestMember } from '../../../test/fixtures/accounts.t
 import { ask, insertArtwork, insertDevicePlayer } from '../../../test/fixtures/device-plane.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 
-// PROTOCOL.md §5: get_comments, get_playset, echo, and internal_error (not cached).
+// docs/device-protocol.md §5: get_comments, get_playset, echo, and internal_error (not cached).
 
 let t: TestApp;
 let owner: TestMember;

@@ -4,7 +4,7 @@ import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, notInArray, 
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
- * PROTOCOL.md §5 criteria → SQL. The values were already checked against each field's operators
+ * docs/device-protocol.md §5 criteria → SQL. The values were already checked against each field's operators
  * and value kind by `criteriaSchema` (@makapix/protocol), so this is a plain mapping. Every triple
  * is AND-ed. A playlist has no artwork columns (they are null), so a numeric or boolean comparison
  * leaves playlists out, as SQL's null semantics do.
@@ -21,7 +21,7 @@ const COLUMN: Readonly<Record<CriteriaField, AnyPgColumn>> = {
   alpha_meta: posts.alphaMeta,
   transparency_actual: posts.transparencyActual,
   alpha_actual: posts.alphaActual,
-  // We keep one format per artwork: the uploaded file is the native file (SPEC.md §2).
+  // We keep one format per artwork: the uploaded file is the native file (docs/product.md §2).
   file_format: posts.nativeFormat,
   native_file_format: posts.nativeFormat,
   kind: posts.kind,

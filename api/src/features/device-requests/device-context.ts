@@ -11,7 +11,7 @@ export interface DeviceContext {
 }
 
 /**
- * PROTOCOL.md §5 "Every request first checks": the player is registered (and not deleted), has an
+ * docs/device-protocol.md §5 "Every request first checks": the player is registered (and not deleted), has an
  * owner, and the owner is not banned, deactivated or deleted. Null otherwise (→ authentication_failed).
  * The same check gates views (§7). Pure, so the inbox can build it from the row it already read.
  */

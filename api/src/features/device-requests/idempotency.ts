@@ -3,7 +3,7 @@ import type { DeviceResponse } from '@makapix/protocol';
 import type { Redis } from 'ioredis';
 
 /**
- * PROTOCOL.md §5 (ours): a retried request id within 60 s gets the same response again and is not
+ * docs/device-protocol.md §5 (ours): a retried request id within 60 s gets the same response again and is not
  * executed twice. The first arrival claims the id (SET NX, atomic in Redis, so this holds across api
  * processes and across MQTT and HTTPS), runs, and replaces the claim with the response; a retry
  * reads the response back.

@@ -14,7 +14,7 @@ import type { DeviceContext } from './device-context.ts';
 import { findSavedPlayset, listFollowedArtists } from './repo.ts';
 
 /**
- * PROTOCOL.md §5 get_playset. `followed_artists` is computed now: one `user` channel per followed
+ * docs/device-protocol.md §5 get_playset. `followed_artists` is computed now: one `user` channel per followed
  * artist (identifier = the artist's public id, display name `@handle`), capped at the 64 channels a
  * playset may have (most recently followed first). Any other name is one of the owner's saved playsets.
  */

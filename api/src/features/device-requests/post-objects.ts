@@ -11,7 +11,7 @@ import type { Database } from '@makapix/db';
 import type { Viewer } from '../../domain/visibility.ts';
 import { listPlaylistArtworks, type PostRow } from './posts-repo.ts';
 
-// PROTOCOL.md §5 "Artwork object" / "Playlist object": rows → wire objects, nulls omitted.
+// docs/device-protocol.md §5 "Artwork object" / "Playlist object": rows → wire objects, nulls omitted.
 
 function artworkObject(row: PostRow, include: readonly IncludeField[], vaultBaseUrl: string, dwellTimeMs?: number): ArtworkObject {
   if (row.storageKey === null || row.storageShard === null || row.nativeFormat === null) {

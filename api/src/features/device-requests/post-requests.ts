@@ -19,7 +19,7 @@ import { toPostObjects } from './post-objects.ts';
 import { findPostForViewer, type PostRow } from './posts-repo.ts';
 import { type CommentRow, listPostComments } from './repo.ts';
 
-// PROTOCOL.md §5: get_post, submit_reaction / revoke_reaction, get_comments.
+// docs/device-protocol.md §5: get_post, submit_reaction / revoke_reaction, get_comments.
 
 /** not_found / deleted / not_visible for a post the owner may not see by link, else the post. */
 async function postOrError(app: FastifyInstance, ctx: DeviceContext, postId: number, requestId: string): Promise<PostRow | DeviceErrorResponse> {
@@ -78,7 +78,7 @@ export async function changeReaction(
 const commentCursorSchema = z.object({ c: z.int().positive() });
 
 /**
- * Deleted and moderator-hidden comments keep their place in the thread (SPEC.md §4) without body or
+ * Deleted and moderator-hidden comments keep their place in the thread (docs/product.md §4) without body or
  * author; so do comments of members the owner blocked (the blocker no longer sees their content).
  */
 function commentObject(row: CommentRow): CommentObject {

@@ -19,7 +19,7 @@ import { criteriaSql } from './criteria-sql.ts';
 /**
  * What a device can play at all: the files are in the vault and still match their hash. This is not
  * a visibility rule (those come from visibility.ts) but a precondition of the artwork object
- * (PROTOCOL.md §5 always sends storage_key, storage_shard and native_format).
+ * (docs/device-protocol.md §5 always sends storage_key, storage_shard and native_format).
  */
 // Literals, not parameters: a prepared statement's generic plan must see them (packages/db/src/prepared.ts).
 const playable: SQL = and(isReady, sql`${posts.nonConformant} = false`, sql`${posts.deletedAt} is null`)!;
@@ -58,7 +58,7 @@ export interface PostRow {
   ownerHandle: string;
 }
 
-/** Which posts a query_posts channel draws from (PROTOCOL.md §5 "Channel rules"). */
+/** Which posts a query_posts channel draws from (docs/device-protocol.md §5 "Channel rules"). */
 export type ChannelScope =
   | { type: 'public' }
   | { type: 'promoted' }
@@ -90,7 +90,7 @@ function channelCondition(viewer: Viewer, scope: ChannelScope): SQL {
   }
 }
 
-/** Keyset orders of PROTOCOL.md §5 query_posts; `key` is the text form the cursor carries. */
+/** Keyset orders of docs/device-protocol.md §5 query_posts; `key` is the text form the cursor carries. */
 export type FeedOrder = { sort: 'id' } | { sort: 'created_at' } | { sort: 'random'; seed: string } | { sort: 'reacted_at' };
 
 export interface FeedQuery {
@@ -108,7 +108,7 @@ const usText = (col: SQL | SQL.Aliased | typeof posts.createdAt) =>
   sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 type Prepared = 'public' | 'promoted' | 'own';
-/** Device page sizes are 1–50 (PROTOCOL.md §5): the buckets up to 50. */
+/** Device page sizes are 1–50 (docs/device-protocol.md §5): the buckets up to 50. */
 const DEVICE_BUCKETS = [10, 20, 50] as const;
 
 /**
@@ -183,7 +183,7 @@ export async function queryFeedPosts(db: Database, q: FeedQuery): Promise<(PostR
       afterCond = after ? sql`(${posts.createdAt}, ${posts.id}) < (${after.key}::timestamptz, ${after.id})` : undefined;
       break;
     case 'random': {
-      // Stable per seed (PROTOCOL.md §5): the order is a hash of the id and the seed.
+      // Stable per seed (docs/device-protocol.md §5): the order is a hash of the id and the seed.
       const hash = sql<string>`(md5(${posts.id}::text || ':' || ${q.order.seed}) collate "C")`;
       sortKey = hash;
       orderBy = [asc(hash), asc(posts.id)];
@@ -211,7 +211,7 @@ export async function queryFeedPosts(db: Database, q: FeedQuery): Promise<(PostR
   return rows as (PostRow & { sortKey: string })[];
 }
 
-/** One post with how the viewer may see it: get_post's not_found / deleted / not_visible (PROTOCOL.md §5). */
+/** One post with how the viewer may see it: get_post's not_found / deleted / not_visible (docs/device-protocol.md §5). */
 export async function findPostForViewer(
   db: Database,
   postId: number,
@@ -234,7 +234,7 @@ export async function findPostForViewer(
 
 /**
  * The artworks of the given playlists that the viewer may see by link and a device can play, in
- * playlist order, each with its per-item dwell time (SPEC.md §5).
+ * playlist order, each with its per-item dwell time (docs/product.md §5).
  */
 export async function listPlaylistArtworks(
   db: Database,

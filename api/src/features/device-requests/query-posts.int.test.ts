@@ -5,7 +5,7 @@ import { createMember, type TestMember } from '../../../test/fixtures/accounts.t
 import { ask, insertArtwork, insertDevicePlayer } from '../../../test/fixtures/device-plane.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 
-// PROTOCOL.md §5 query_posts: channel rules, sorts, cursors, criteria.
+// docs/device-protocol.md §5 query_posts: channel rules, sorts, cursors, criteria.
 
 let t: TestApp;
 let owner: TestMember;

@@ -18,7 +18,7 @@ import { toPostObjects } from './post-objects.ts';
 import { type ChannelScope, type FeedOrder, queryFeedPosts } from './posts-repo.ts';
 import { findActiveUserByCanonicalHandle, findActiveUserById, type TargetUser } from './repo.ts';
 
-// PROTOCOL.md §5 query_posts: channel → scope, sort → keyset order, opaque cursor, trimmed to fit.
+// docs/device-protocol.md §5 query_posts: channel → scope, sort → keyset order, opaque cursor, trimmed to fit.
 
 const TIMESTAMP_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const KEY_FORMAT = { id: /^\d{1,16}$/, created_at: TIMESTAMP_KEY, reacted_at: TIMESTAMP_KEY, random: /^[0-9a-f]{32}$/ } as const;
@@ -49,7 +49,7 @@ function orderOf(request: QueryPostsRequest, seed: string): FeedOrder {
 
 /**
  * The user a `by_user` / `reactions` channel names: by `user_sqid` when given (the public id,
- * SPEC.md §3), else by `user_handle` (with or without `@`, compared as handles are: ignoring case
+ * docs/product.md §3), else by `user_handle` (with or without `@`, compared as handles are: ignoring case
  * and look-alike characters). Null when nobody live matches.
  */
 async function resolveTargetUser(app: FastifyInstance, ref: Pick<QueryPostsRequest, 'user_sqid' | 'user_handle'>): Promise<TargetUser | null> {
@@ -133,6 +133,6 @@ export async function queryPosts(
     next_cursor: hasMore && last ? cursorOf(last) : null,
     has_more: hasMore,
   });
-  // PROTOCOL.md §5: at most 131,072 bytes; the cursor then continues at the first item cut.
+  // docs/device-protocol.md §5: at most 131,072 bytes; the cursor then continues at the first item cut.
   return fitResponse(payload, 'posts', undefined, (kept) => cursorOf({ id: kept.post_id, sortKey: sortKeys.get(kept.post_id) ?? '' }));
 }

@@ -7,7 +7,7 @@ export interface DevicePlayerRow {
   ownerId: number | null;
   registeredAt: Date | null;
   deletedAt: Date | null;
-  /** PROTOCOL.md §2.3–2.4: the certificates a message's session serial is compared with. */
+  /** docs/device-protocol.md §2.3–2.4: the certificates a message's session serial is compared with. */
   certSerial: string | null;
   pendingCertSerial: string | null;
   /** The (encrypted) device key is still stored, i.e. not yet retired after delivery (§2.3 (ours)). */
@@ -21,7 +21,7 @@ export interface DeviceOwnerRow {
   bannedUntil: Date | null;
   deactivatedAt: Date | null;
   deletedAt: Date | null;
-  /** The owner's monitored-hashtag opt-ins: the player follows them (PROTOCOL.md §5). */
+  /** The owner's monitored-hashtag opt-ins: the player follows them (docs/device-protocol.md §5). */
   monitoredHashtags: string[];
 }
 
@@ -64,7 +64,7 @@ const findPlayerWithOwnerQuery = preparedPerDb(prepareFindPlayerWithOwner);
 /**
  * The player behind a topic key or token with everything a device message needs, in ONE query
  * (it runs for every request and view): its certificate serials and its owner's account and opt-ins
- * (PROTOCOL.md §5 first checks).
+ * (docs/device-protocol.md §5 first checks).
  */
 export async function findPlayerWithOwner(db: Database, playerKey: string): Promise<DeviceRow | null> {
   const [row] = await findPlayerWithOwnerQuery(db).execute({ playerKey });
@@ -99,7 +99,7 @@ export async function findActiveUserById(db: Database, id: number): Promise<Targ
   return row ?? null;
 }
 
-/** A live account by canonical handle (SPEC.md §1: handles compare ignoring case and look-alikes). */
+/** A live account by canonical handle (docs/product.md §1: handles compare ignoring case and look-alikes). */
 export async function findActiveUserByCanonicalHandle(db: Database, canonical: string): Promise<TargetUser | null> {
   const [row] = await db
     .select({ id: users.id, handle: users.handle })

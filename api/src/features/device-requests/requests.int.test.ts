@@ -7,7 +7,7 @@ import { ask, insertArtwork, insertDevicePlayer, insertPlaylist } from '../../..
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { requestCacheKey } from './idempotency.ts';
 
-// PROTOCOL.md §5: the shared first checks, get_post (artworks and playlists), response trimming,
+// docs/device-protocol.md §5: the shared first checks, get_post (artworks and playlists), response trimming,
 // reactions and request-id idempotency.
 
 let t: TestApp;

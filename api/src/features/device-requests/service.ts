@@ -26,7 +26,7 @@ export interface DeviceRequestInput {
 }
 
 export interface DeviceRequestOptions {
-  /** PROTOCOL.md §8: `art_url` base. */
+  /** docs/device-protocol.md §8: `art_url` base. */
   vaultBaseUrl: string;
   /**
    * How long to wait for another process that is already answering the same request id (default 0).
@@ -51,7 +51,7 @@ function requestIdOf(input: DeviceRequestInput): string {
 }
 
 /**
- * Answers one device request (PROTOCOL.md §5), for MQTT and HTTPS alike. Each request id is executed
+ * Answers one device request (docs/device-protocol.md §5), for MQTT and HTTPS alike. Each request id is executed
  * at most once per player within 60 s; a retry gets the first answer. Null only when another live
  * process is still answering the same id after the wait (it will answer the device itself).
  */
@@ -70,7 +70,7 @@ export async function handleDeviceRequest(
   return result.state === 'done' ? result.response : null;
 }
 
-/** PROTOCOL.md §5: a reaction whose emoji is not 1–20 characters is `invalid_emoji`, not `invalid_request`. */
+/** docs/device-protocol.md §5: a reaction whose emoji is not 1–20 characters is `invalid_emoji`, not `invalid_request`. */
 function hasInvalidEmoji(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const { request_type: type, emoji } = body as { request_type?: unknown; emoji?: unknown };
@@ -129,7 +129,7 @@ async function execute(
   }
 }
 
-/** PROTOCOL.md §5 echo: 10/min/player. */
+/** docs/device-protocol.md §5 echo: 10/min/player. */
 async function echo(app: FastifyInstance, ctx: DeviceContext, echoData: string, requestId: string): Promise<DeviceResponse> {
   try {
     await app.consumeRateLimit('deviceEcho', ctx.playerKey);

@@ -49,7 +49,7 @@ const requestCases = requestOptions.flatMap((schema) => BAD.flatMap((bad) => tex
 let counter = 0;
 const rid = () => (++counter).toString(16).padStart(32, '0');
 
-describe('device requests (PROTOCOL.md §5)', () => {
+describe('device requests (docs/device-protocol.md §5)', () => {
   it('the walk reaches every request type', () => {
     const types = new Set(requestCases.map((c) => (c.value as { request_type: string }).request_type));
     expect(types.size).toBe(requestOptions.length);
@@ -66,7 +66,7 @@ describe('device requests (PROTOCOL.md §5)', () => {
       const answer = await waitFor(() => answers.get(topics.response(player.key, id)), 10_000, `the answer to ${id}`);
       expect(answer.success).toBe(false);
       expect(answer.error_code).not.toBe('internal_error');
-      // PROTOCOL.md §5: a bad criterion is `invalid_criteria`; any other invalid field `invalid_request`.
+      // docs/device-protocol.md §5: a bad criterion is `invalid_criteria`; any other invalid field `invalid_request`.
       const expected = c.path.startsWith('criteria.') ? 'invalid_criteria' : 'invalid_request';
       expect(answer.error_code).toBe(expected);
 
@@ -83,7 +83,7 @@ describe('device requests (PROTOCOL.md §5)', () => {
   );
 });
 
-describe('view events (PROTOCOL.md §7)', () => {
+describe('view events (docs/device-protocol.md §7)', () => {
   const mqttCases = BAD.flatMap((bad) => textCases(viewEventSchema, bad).map((c) => ({ ...c, bad })));
   it.each(mqttCases.map((c) => [`${c.path} = ${JSON.stringify(c.bad)}`, c] as const))('MQTT refuses %s (view/ack invalid_request)', async (_label, c) => {
     answers.delete(topics.viewAck(player.key));
@@ -101,7 +101,7 @@ describe('view events (PROTOCOL.md §7)', () => {
   });
 });
 
-describe('provisioning (PROTOCOL.md §2)', () => {
+describe('provisioning (docs/device-protocol.md §2)', () => {
   const cases: [string, z.ZodType, (value: unknown) => InjectOptions][] = [
     ['provision', provisionRequestSchema, (value) => ({ method: 'POST', url: '/api/player/provision', headers: { 'x-forwarded-for': nextIp() }, payload: value as object })],
     ['register', registerRequestSchema, (value) => ({ method: 'POST', url: '/api/player/register', headers: owner.auth, payload: value as object })],

@@ -6,7 +6,7 @@ import { insertArtwork, insertDevicePlayer } from '../../../test/fixtures/device
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { recordMqttView } from './views.ts';
 
-// PROTOCOL.md §7: the view pipeline, branch by branch (MQTT entry point; HTTPS shares recordView).
+// docs/device-protocol.md §7: the view pipeline, branch by branch (MQTT entry point; HTTPS shares recordView).
 
 let t: TestApp;
 let owner: TestMember;

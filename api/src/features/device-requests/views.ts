@@ -5,7 +5,7 @@ import { type DeviceContext, loadDeviceContext } from './device-context.ts';
 import { findViewablePostOwner, storeViewEvent } from './views-repo.ts';
 
 /**
- * PROTOCOL.md §7 views, for MQTT (`…/view`) and HTTPS (`POST /api/player/events/view`). The pipeline
+ * docs/device-protocol.md §7 views, for MQTT (`…/view`) and HTTPS (`POST /api/player/events/view`). The pipeline
  * runs in the spec's order: validate → key match → player/owner eligible → duplicate → rate limit →
  * post exists → own work (accepted, not counted) → count.
  */
@@ -58,7 +58,7 @@ async function countView(
   const post = await findViewablePostOwner(app.db, view.post_id, ctx.viewer);
   if (!post) return reject('not_found', 'no such post');
 
-  // SPEC.md §4: never the author's own; device views count for the player's owner.
+  // docs/product.md §4: never the author's own; device views count for the player's owner.
   const ownWork = post.ownerId === ctx.owner.id;
   const count = ownWork ? null : view.intent === 'artwork' ? ({ kind: 'artwork', viewerKey: `u:${ctx.owner.id}` } as const) : ({ kind: 'impression' } as const);
   const stored = await storeViewEvent(

@@ -63,7 +63,7 @@ const STATES: State[] = [
       await t.app.db.insert(blocks).values({ blockerId: a.id, blockedId: owner.id });
       return art(a, tag);
     },
-    // SPEC.md §4: the blocked member still sees the artist's posts, but may not react or comment.
+    // docs/product.md §4: the blocked member still sees the artist's posts, but may not react or comment.
     web: { byLink: true, inFeeds: true, interact: false },
   },
   { name: 'a monitored hashtag the owner did not opt in to', make: (a, tag) => insertArtwork(t, a.id, { hashtags: [tag, 'nsfw'] }).then((p) => p.id), web: { byLink: false, inFeeds: false, interact: false } },

@@ -84,7 +84,7 @@ export const hashtagPosts = (db: Database, viewer: Viewer, tag: string, page: Pa
     .orderBy(desc(posts.id))
     .limit(page.limit + 1);
 
-/** SPEC.md §4 following feed: public posts of the artists the member follows. */
+/** docs/product.md §4 following feed: public posts of the artists the member follows. */
 export const followingPosts = (db: Database, viewer: Viewer & { userId: number }, page: Page) => runFeed(db, 'following', viewer, page);
 
 /** An artist's profile (domain/visibility.ts onProfile): the artist's own view, or everyone else's. */

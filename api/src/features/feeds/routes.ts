@@ -19,9 +19,9 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 const feedSchema = listSchema(postSummarySchema);
 const responses = { 200: feedSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
-const pagingNote = 'Newest first; `{items, nextCursor}` with keyset cursors, `limit` default 50, max 200 (SPEC.md §3).';
+const pagingNote = 'Newest first; `{items, nextCursor}` with keyset cursors, `limit` default 50, max 200 (docs/product.md §3).';
 
-/** SPEC.md §1 and §4 feeds; every one composes domain/visibility.ts. */
+/** docs/product.md §1 and §4 feeds; every one composes domain/visibility.ts. */
 export const feedRoutes: FastifyPluginAsyncZod<FeedRoutesOptions> = async (app, opts) => {
   const ctx: service.FeedsContext = { app, vaultBaseUrl: opts.vault.publicBaseUrl };
   const visitorPages = new PageCache({ ttlMs: opts.visitorCacheTtlMs, maxEntries: 1000 });

@@ -13,7 +13,7 @@ export interface FeedsContext {
   vaultBaseUrl: string;
 }
 
-// SPEC.md §3 keyset lists: the cursor is the id of the last item returned (ids only grow, so a
+// docs/product.md §3 keyset lists: the cursor is the id of the last item returned (ids only grow, so a
 // page never shifts when newer posts arrive).
 const idCursorSchema = z.object({ id: z.int().positive() });
 
@@ -43,7 +43,7 @@ export async function promotedFeed(ctx: FeedsContext, viewer: Viewer, query: Lis
   return presentPage(ctx, await repo.promotedPosts(ctx.app.db, viewer, page), page.limit);
 }
 
-/** Hashtags are matched normalized (SPEC.md §2), so `/feeds/hashtags/PixelArt` finds `pixelart`. */
+/** Hashtags are matched normalized (docs/product.md §2), so `/feeds/hashtags/PixelArt` finds `pixelart`. */
 export async function hashtagFeed(ctx: FeedsContext, viewer: Viewer, rawTag: string, query: ListQuery) {
   const tag = normalizeHashtagInput(rawTag);
   if (tag === '') throw errors.validation([{ path: 'params.tag', message: 'the hashtag is empty' }]);
@@ -58,7 +58,7 @@ export async function followingFeed(ctx: FeedsContext, viewer: Viewer, query: Li
   return presentPage(ctx, await repo.followingPosts(ctx.app.db, { ...viewer, userId }, page), page.limit);
 }
 
-/** An artist's profile (SPEC.md §1): unapproved posts show here; 404 for an unknown or deleted member. */
+/** An artist's profile (docs/product.md §1): unapproved posts show here; 404 for an unknown or deleted member. */
 export async function profileFeed(ctx: FeedsContext, viewer: Viewer, ownerId: number | null, query: ListQuery) {
   const owner = ownerId === null ? null : await repo.findProfileUser(ctx.app.db, ownerId);
   if (!owner) throw errors.notFound('Member');

@@ -9,7 +9,7 @@ import { followListSchema } from '@makapix/protocol';
 const tags = ['social'];
 const errorsOf = errorResponses(400, 401, 403, 404);
 
-/** SPEC.md §4 follows and the followers/following lists. */
+/** docs/product.md §4 follows and the followers/following lists. */
 export const followRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/users/:sqid/follow',

@@ -16,7 +16,7 @@ async function activeMember(app: FastifyInstance, sqid: string): Promise<MemberS
   return member;
 }
 
-/** SPEC.md §4 follows: idempotent; the followee is notified once, when the follow is new. */
+/** docs/product.md §4 follows: idempotent; the followee is notified once, when the follow is new. */
 export async function followMember(app: FastifyInstance, followerId: number, sqid: string): Promise<void> {
   if (app.publicId.decode(sqid) === followerId) throw errors.badRequest('cannot_follow_self', 'You cannot follow yourself');
   const followee = await activeMember(app, sqid);

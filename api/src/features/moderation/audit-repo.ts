@@ -2,7 +2,7 @@ import { auditLog, users } from '@makapix/db';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { DbOrTx } from './repo.ts';
 
-/** SPEC.md §1 audit log. Append-only: this module inserts and reads, nothing updates or deletes. */
+/** docs/product.md §1 audit log. Append-only: this module inserts and reads, nothing updates or deletes. */
 export interface AuditEntryInput {
   actorId: number;
   /** Dotted verb, e.g. `post.hide`, `user.ban`. */

@@ -8,7 +8,7 @@ import { auditRowsFor, inVisitorFeeds, notificationsOf } from '../../../test/fix
 import { insertPlayer, insertReadyPost } from '../../../test/fixtures/seed-rows.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 
-describe('bans (SPEC.md §1: enforced on web, API and MQTT at once)', () => {
+describe('bans (docs/product.md §1: enforced on web, API and MQTT at once)', () => {
   let t: TestApp;
   let owner: TestMember;
   let mod: TestMember;
@@ -59,7 +59,7 @@ describe('bans (SPEC.md §1: enforced on web, API and MQTT at once)', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: member.sqid, banned: true, permanentBan: true, banReason: 'spam bot', bannedUntil: PERMANENT_BAN_UNTIL.toISOString() });
 
-    // PROTOCOL.md §1 (ours): every live session of the member's players is cut within 2 s.
+    // docs/device-protocol.md §1 (ours): every live session of the member's players is cut within 2 s.
     const keys = players.map((p) => p.playerKey);
     const received = await kicksFor(keys, 2_000);
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -1,6 +1,6 @@
 import type { Role } from '../../plugins/auth.ts';
 
-// SPEC.md §1: moderators act on members; only the site owner acts on moderators; nobody acts on the
+// docs/product.md §1: moderators act on members; only the site owner acts on moderators; nobody acts on the
 // site owner (or on themself) through the moderation routes.
 const RANK: Record<Role, number> = { member: 0, moderator: 1, owner: 2 };
 

@@ -7,7 +7,7 @@ import type { ModCommentRow, ModMemberRow, ModPostRow, QueueRow } from './repo.t
 import type { ReportRow } from './reports-repo.ts';
 import { type AuditEntry, type ModComment, type ModMember, type ModPost, type ModReport, type QueuePost } from '@makapix/protocol';
 
-// JSON shapes of /api/v1/mod (SPEC.md §3: camelCase, every integer key as a sqid, ISO timestamps).
+// JSON shapes of /api/v1/mod (docs/product.md §3: camelCase, every integer key as a sqid, ISO timestamps).
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -12,7 +12,7 @@ import { modReportsQuerySchema } from '@makapix/protocol';
 
 const listErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
 
-/** SPEC.md §1 moderators' queues and the audit log (read-only: no route modifies it). */
+/** docs/product.md §1 moderators' queues and the audit log (read-only: no route modifies it). */
 export const queueRoutes: FastifyPluginAsyncZod<{ vault: { publicBaseUrl: string } }> = async (app, opts) => {
   const moderator = app.requireRole('moderator');
 

@@ -10,8 +10,8 @@ import { listApprovalQueue, type QueueRow } from './repo.ts';
 import { findReport, listReports, lockReportStatus, type ReportRow, type ReportStatus, updateReport } from './reports-repo.ts';
 import { moderatorViewer } from './service.ts';
 
-// The moderators' lists (SPEC.md §1): approval queue, reports queue, audit log. Keyset pages over
-// ids (SPEC.md §3); a cursor is `{id}` of the last item returned.
+// The moderators' lists (docs/product.md §1): approval queue, reports queue, audit log. Keyset pages over
+// ids (docs/product.md §3); a cursor is `{id}` of the last item returned.
 
 const cursorSchema = z.object({ id: z.number().int().positive() });
 

@@ -132,7 +132,7 @@ export interface QueueRow extends SummaryRow {
 }
 
 /**
- * SPEC.md §1 approval queue: ready, unapproved posts the moderator can see (`visible`), oldest first
+ * docs/product.md §1 approval queue: ready, unapproved posts the moderator can see (`visible`), oldest first
  * so the queue is worked in arrival order.
  */
 export async function listApprovalQueue(db: DbOrTx, visible: SQL, afterId: number | null, limit: number): Promise<QueueRow[]> {

@@ -30,7 +30,7 @@ const POST_SUMMARIES: Record<PostAction, string> = {
 const postErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 const commentErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
-/** SPEC.md §1 content moderation: posts and comments. Moderators and the site owner only. */
+/** docs/product.md §1 content moderation: posts and comments. Moderators and the site owner only. */
 const contentRoutes: FastifyPluginAsyncZod = async (app) => {
   const moderator = app.requireRole('moderator');
 
@@ -87,7 +87,7 @@ const MEMBER_SUMMARIES: Record<MemberAction, string> = {
 const memberErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 const PROTECTED = 'A moderator may act on members only; only the site owner acts on moderators (403 `target_protected`).';
 
-/** SPEC.md §1 member moderation: hide, trust, ban. Moderators and the site owner only. */
+/** docs/product.md §1 member moderation: hide, trust, ban. Moderators and the site owner only. */
 const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   const moderator = app.requireRole('moderator');
 
@@ -140,7 +140,7 @@ const memberRoutes: FastifyPluginAsyncZod = async (app) => {
 };
 
 /**
- * SPEC.md §1 moderation under `/mod/…` (registered with the `/api/v1` prefix). Every route needs
+ * docs/product.md §1 moderation under `/mod/…` (registered with the `/api/v1` prefix). Every route needs
  * the moderator role; every change writes an audit_log row in the same transaction.
  */
 export const moderationRoutes: FastifyPluginAsyncZod<{ vault: { publicBaseUrl: string } }> = async (app, opts) => {

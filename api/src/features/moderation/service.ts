@@ -21,7 +21,7 @@ import {
   setPostFlag,
 } from './repo.ts';
 
-// SPEC.md §1 moderator actions. Each change and its audit row commit in one transaction; the
+// docs/product.md §1 moderator actions. Each change and its audit row commit in one transaction; the
 // notification to the member follows the commit. Repeating an action that changes nothing (hiding
 // a hidden post) answers the current state and writes no audit row and no notification.
 
@@ -33,7 +33,7 @@ export function moderatorViewer(actor: AuthUser): Viewer {
 }
 
 /**
- * SPEC.md §4 notification to the member a moderation action concerns, sent in the site's name
+ * docs/product.md §4 notification to the member a moderation action concerns, sent in the site's name
  * (no actor): a member's block must not hide a moderation notice, and moderators stay unnamed to
  * the member. `data.action` is the audit action, so the inbox can say what happened. It follows the
  * commit and must not undo or fail the action, so a failure is logged rather than thrown.

@@ -6,7 +6,7 @@ import { NOTIFICATION_CHANNEL_PREFIX, notificationChannel } from './present.ts';
 export type HubListener = (message: HubMessage) => void;
 
 /**
- * Fans notifications out to the SSE clients of this api process (SPEC.md §4 "live over SSE"). One
+ * Fans notifications out to the SSE clients of this api process (docs/product.md §4 "live over SSE"). One
  * dedicated Redis subscriber connection per process, subscribed to a member's channel while at
  * least one of their streams is open here, whichever process stored the notification.
  */

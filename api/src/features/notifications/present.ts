@@ -4,7 +4,7 @@ import { toMemberRef } from '../../domain/social.ts';
 import type { NotificationRow } from './repo.ts';
 import { type HubMessage, type Notification } from '@makapix/protocol';
 
-// SPEC.md §4 notification kinds, straight from the database enum.
+// docs/product.md §4 notification kinds, straight from the database enum.
 
 export type NotificationJson = Notification;
 

@@ -9,7 +9,7 @@ import { notificationParamsSchema, notificationsQuerySchema } from '@makapix/pro
 const authErrors = errorResponses(401, 403);
 const tags = ['notifications'];
 
-/** SPEC.md §4 notifications inbox: list, unread count, mark read / all read, live stream. */
+/** docs/product.md §4 notifications inbox: list, unread count, mark read / all read, live stream. */
 export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/notifications',

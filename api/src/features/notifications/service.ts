@@ -8,7 +8,7 @@ import { type HubMessage } from '@makapix/protocol';
 import { notificationChannel, type NotificationJson, toNotificationJson } from './present.ts';
 import { countUnread, insertNotification, listNotifications, markAllRead, markRead, type NewNotification } from './repo.ts';
 
-/** SPEC.md §4: at most 720 notifications per hour per actor→recipient pair; the rest are dropped. */
+/** docs/product.md §4: at most 720 notifications per hour per actor→recipient pair; the rest are dropped. */
 export const NOTIFICATION_CAP_PER_HOUR = 720;
 
 /** Fixed one-hour window per pair, shared by every api process through Redis. */

@@ -61,7 +61,7 @@ function deliver(res: ServerResponse, message: HubMessage): void {
   writeEvent(res, 'unread', { count: message.unreadCount });
 }
 
-/** GET /notifications/stream (SPEC.md §4 live notifications) with this process's hub. */
+/** GET /notifications/stream (docs/product.md §4 live notifications) with this process's hub. */
 export const notificationStreamRoutes: FastifyPluginAsyncZod = async (app) => {
   const hub = new NotificationHub(app.redis.duplicate({ lazyConnect: true }), app.log);
   const open = new Set<ServerResponse>();

@@ -31,7 +31,7 @@ export async function listCommands(db: Db, playerId: number, page: { beforeId: n
 }
 
 /**
- * PROTOCOL.md §6 `show_artwork`: a ready artwork the viewer may open by direct link
+ * docs/device-protocol.md §6 `show_artwork`: a ready artwork the viewer may open by direct link
  * (domain/visibility.ts), with the fields the command carries.
  */
 export async function findShowableArtwork(db: Db, viewer: Viewer, postId: number) {

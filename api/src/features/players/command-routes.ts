@@ -9,13 +9,13 @@ import { playerIdParamsSchema } from '@makapix/protocol';
 
 const TAGS = ['players'];
 const COMMAND_HELP =
-  'PROTOCOL.md §6 commands. `show_artwork` takes `{postId}` and is filled from the post (404 if you may not see it); ' +
+  'docs/device-protocol.md §6 commands. `show_artwork` takes `{postId}` and is filled from the post (404 if you may not see it); ' +
   '`play_channel` takes `{channelName}` plus `userId` (by_user, reactions) or `hashtag`. `execute_playset` takes `{name?, channels}` ' +
   'with every §6 channel type (named, user, reactions, hashtag, sdcard, pinned) and `name`, `identifier`, `displayName`, `weight`, `offset`. ' +
   'Settings commands need the feature the ' +
   'player advertised (400 `unsupported_command`) and an advertised value (400 `invalid_value`). 300/min per player, 1000/min per member.';
 
-/** Commands to my players (SPEC.md §1 "send commands … to one player or all"). */
+/** Commands to my players (docs/product.md §1 "send commands … to one player or all"). */
 export const playerCommandRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('preHandler', app.requireUser);
   const ownerId = (viewer: { id: number } | null) => {

@@ -9,7 +9,7 @@ import { requireOwnedPlayer } from './service.ts';
 
 const cursorSchema = z.object({ id: z.int().positive() });
 
-/** PROTOCOL.md §6: the player's command log with acks, newest first. */
+/** docs/device-protocol.md §6: the player's command log with acks, newest first. */
 export async function listCommandLog(app: FastifyInstance, ownerId: number, playerId: string, query: ListQuery): Promise<List<CommandLogItem>> {
   const player = await requireOwnedPlayer(app.db, ownerId, playerId);
   const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, cursorSchema);

@@ -31,7 +31,7 @@ async function connectDevice(t: WiredApp, player: ProvisionedPlayer): Promise<{ 
   return { client, received };
 }
 
-describe('commands to players (PROTOCOL.md §6) through a real broker', () => {
+describe('commands to players (docs/device-protocol.md §6) through a real broker', () => {
   let t: WiredApp;
   let owner: TestMember;
   let stranger: TestMember;
@@ -133,7 +133,7 @@ describe('commands to players (PROTOCOL.md §6) through a real broker', () => {
     const res = await send(owner, player.key, { commandType: 'execute_playset', payload: { name: 'Live mix', channels } });
     expect(res.statusCode).toBe(202);
     const got = await waitFor(() => device.received.find((c) => c.command_id === res.json().commandId), 3000, 'execute_playset');
-    // PROTOCOL.md §6 on the wire: snake_case, exactly what was asked.
+    // docs/device-protocol.md §6 on the wire: snake_case, exactly what was asked.
     expect(got.payload).toEqual({
       name: 'Live mix',
       channels: [

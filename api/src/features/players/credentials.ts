@@ -8,7 +8,7 @@ import { promotePendingCertificate } from './service.ts';
 import { mintDeviceToken } from './tokens.ts';
 
 /*
- * PROTOCOL.md §2.3 (ours): "the device private key is never stored in plain text (encrypted at rest,
+ * docs/device-protocol.md §2.3 (ours): "the device private key is never stored in plain text (encrypted at rest,
  * or dropped after delivery with the owner able to re-issue)". We do both: the key is stored
  * encrypted while the device may still need to fetch it (the firmware polls and retries), and
  * dropped once the device has connected over mTLS with the certificate it belongs to, which proves
@@ -25,7 +25,7 @@ function credentialsDelivered(): AppError {
 }
 
 /**
- * PROTOCOL.md §2.3: 404 until registered; then the newest certificate (a pending renewal if there is
+ * docs/device-protocol.md §2.3: 404 until registered; then the newest certificate (a pending renewal if there is
  * one) with its key, until the device connects with it; `api_token` only on the first fetch.
  */
 export async function deliverCredentials(app: FastifyInstance, playerKey: string): Promise<CredentialsResponse> {

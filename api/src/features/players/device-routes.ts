@@ -23,7 +23,7 @@ import { playerKeyParamsSchema } from '@makapix/protocol';
 const TAGS = ['players (device plane)'];
 
 /**
- * PROTOCOL.md §2: provisioning and credentials at the exact paths the firmware hard-codes. Bodies are
+ * docs/device-protocol.md §2: provisioning and credentials at the exact paths the firmware hard-codes. Bodies are
  * snake_case (device plane), except `register`, which answers the owner with the /api/v1 player.
  */
 export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -96,7 +96,7 @@ export const playerDeviceRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   /**
-   * The device's own bearer token, or the owner's access token; or none at all (PROTOCOL.md §2.5:
+   * The device's own bearer token, or the owner's access token; or none at all (docs/device-protocol.md §2.5:
    * the firmware's bootstrap, authorised by knowing the player key). A credential that is sent
    * must be valid: a stale one is 401, never treated as none.
    */

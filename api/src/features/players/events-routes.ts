@@ -9,7 +9,7 @@ import { getPlayersEventsQuerySchema, getPlayersEventsResponseSchema } from '@ma
 const KEEPALIVE_MS = 15_000;
 
 /**
- * SPEC.md §5: owners see their players change live. Server-sent events `status`, `capabilities`,
+ * docs/product.md §5: owners see their players change live. Server-sent events `status`, `capabilities`,
  * `state`, `command_ack` (each `{playerId, at, data}`), preceded by one `ready` once subscribed.
  */
 export const playerEventRoutes: FastifyPluginAsyncZod = async (app) => {

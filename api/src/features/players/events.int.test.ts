@@ -5,7 +5,7 @@ import { createMember, type TestMember } from '../../../test/fixtures/accounts.t
 import { createPlayerTestApp, type PlayerTestApp, waitFor } from '../../../test/fixtures/players.ts';
 import { openEventStream as openStream } from '../../../test/fixtures/sse.ts';
 
-describe('GET /api/v1/players/events (SPEC.md §5 live status)', () => {
+describe('GET /api/v1/players/events (docs/product.md §5 live status)', () => {
   let t: PlayerTestApp;
   let base: string;
   let redis: Redis;

@@ -9,7 +9,7 @@ import { connectAsFirmware, type DevicePair, firmwareConnects } from '../../../t
 import { createWiredApp, provisionPlayer, waitFor, type WiredApp } from '../../../test/fixtures/players.ts';
 import { revokeSerials } from './service.ts';
 
-// Issue 11 §3, PROTOCOL.md §2.4–2.5: the shipping p3a firmware's own recovery sequences, replayed
+// Issue 11 §3, docs/device-protocol.md §2.4–2.5: the shipping p3a firmware's own recovery sequences, replayed
 // against the real api and broker over real mTLS (TLS 1.2, MQTT 3.1). The firmware never polls
 // credentials after registration; it rotates its token with no credentials when it has none or
 // when renew-cert answers 401/403, and after 3 failed TLS connects it tries one forced renewal —
@@ -62,7 +62,7 @@ async function expectRecovered(key: string, oldPair: DevicePair, pair: DevicePai
   expect(await firmwareConnects(t, key, pair)).toBe(true);
 }
 
-describe('token bootstrap: rotate with no credentials (PROTOCOL.md §2.5)', () => {
+describe('token bootstrap: rotate with no credentials (docs/device-protocol.md §2.5)', () => {
   it('a device that missed its first-fetch token rotates with no auth, then renews and reconnects', async () => {
     const owner = await createMember(t);
     const player = await provisionPlayer(t, owner);
@@ -125,7 +125,7 @@ describe('token bootstrap: rotate with no credentials (PROTOCOL.md §2.5)', () =
   });
 });
 
-describe('owner re-issue never strands the device (PROTOCOL.md §2.4, make-before-break)', () => {
+describe('owner re-issue never strands the device (docs/device-protocol.md §2.4, make-before-break)', () => {
   it('re-issue → the device keeps connecting → its forced renewal (window closed) gets the re-issued pair → connected again', async () => {
     const owner = await createMember(t);
     const player = await provisionPlayer(t, owner);

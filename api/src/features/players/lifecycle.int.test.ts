@@ -120,7 +120,7 @@ describe('player tokens, certificates and deletion', () => {
     expect(await promotePendingCertificate(t.app, player.key, pending)).toBe(false);
     await waitFor(() => kickLog.map((m) => parseKickMessage(m)).find((k) => k?.player_key === player.key && k.serial === oldSerial), 2000, 'kick of the old serial');
 
-    // PROTOCOL.md §2.3 (ours): the device holds the renewed key now, so it is no longer kept.
+    // docs/device-protocol.md §2.3 (ours): the device holds the renewed key now, so it is no longer kept.
     expect(after!.encryptedKeyPem).toBeNull();
     const delivered = await t.app.inject({ method: 'GET', url: `/api/player/${player.key}/credentials`, headers: { 'x-forwarded-for': nextIp() } });
     expect(delivered.statusCode).toBe(404);

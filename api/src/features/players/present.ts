@@ -2,10 +2,10 @@ import { capabilitiesSchema, type PlayerEvent, stateSchema } from '@makapix/prot
 import type { PlayerRow } from './repo.ts';
 import { type OwnerCapabilities, type OwnerPlayer, type OwnerPlayerEvent, type OwnerState } from '@makapix/protocol';
 
-// The player as its owner sees it under /api/v1 (SPEC.md §3 camelCase; SPEC.md §1 "see live status:
+// The player as its owner sees it under /api/v1 (docs/product.md §3 camelCase; docs/product.md §1 "see live status:
 // online, current artwork, firmware, certificate expiry"). The player id is its `player_key`.
 
-/** PROTOCOL.md §4: offline after an LWT / graceful offline, or when no status arrived for 3 minutes. */
+/** docs/device-protocol.md §4: offline after an LWT / graceful offline, or when no status arrived for 3 minutes. */
 export const STATUS_STALE_AFTER_MS = 3 * 60 * 1000;
 
 export interface PublicIds {

@@ -3,7 +3,7 @@ import { nextIp } from '../../../test/fixtures/accounts.ts';
 import { createPlayerTestApp, type PlayerTestApp } from '../../../test/fixtures/players.ts';
 
 // The code generator is the only thing replaced: it hands out a code that is already pending, so
-// provisioning must hit the partial unique index and retry with the next code (PROTOCOL.md §2.1).
+// provisioning must hit the partial unique index and retry with the next code (docs/device-protocol.md §2.1).
 const codes = vi.hoisted(() => ['ABCDEF', 'ABCDEF', 'ABCDEF', 'GHJKMN']);
 vi.mock('@makapix/protocol', async (importOriginal) => {
   const original = await importOriginal<typeof import('@makapix/protocol')>();

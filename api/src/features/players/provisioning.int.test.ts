@@ -9,7 +9,7 @@ import { createMember, nextIp } from '../../../test/fixtures/accounts.ts';
 import { xaddInbox } from '../../../test/fixtures/device-plane.ts';
 import { createPlayerTestApp, type PlayerTestApp, provisionPlayer, waitFor } from '../../../test/fixtures/players.ts';
 
-describe('player provisioning (PROTOCOL.md §2)', () => {
+describe('player provisioning (docs/device-protocol.md §2)', () => {
   let t: PlayerTestApp;
   beforeAll(async () => {
     t = await createPlayerTestApp();
@@ -106,7 +106,7 @@ describe('player provisioning (PROTOCOL.md §2)', () => {
     const owner = await createMember(t);
     const register = (registration_code: unknown) =>
       t.app.inject({ method: 'POST', url: '/api/player/register', headers: owner.auth, payload: { registration_code, name: 'x' } });
-    // PROTOCOL.md §2.2: unknown code → 404 (O, 0, 1 and I are not in the alphabet).
+    // docs/device-protocol.md §2.2: unknown code → 404 (O, 0, 1 and I are not in the alphabet).
     for (const code of ['ABCDE0', 'oo-oo11', 'ab!@#i', 'ÄBCDEF']) {
       const res = await register(code);
       expect(res.statusCode, code).toBe(404);
@@ -188,7 +188,7 @@ describe('player provisioning (PROTOCOL.md §2)', () => {
     expect((await row()).encryptedKeyPem).not.toBeNull();
     expect((await credentials(player.key)).statusCode).toBe(200);
 
-    // PROTOCOL.md §2.3 (ours): the first message over mTLS with the delivered certificate (the
+    // docs/device-protocol.md §2.3 (ours): the first message over mTLS with the delivered certificate (the
     // broker stamps the session's serial on it) shows the device holds the key: it is dropped.
     await xaddInbox(t, topics.state(player.key), {}, { certSerial: certInfo(player.credentials.cert_pem).serial });
     await waitFor(async () => (await row()).encryptedKeyPem === null, 10_000, 'the stored key dropped');

@@ -8,7 +8,7 @@ export type PlayerRow = typeof players.$inferSelect;
 
 const PENDING_CODE_INDEX = 'players_pending_registration_code_key';
 
-/** PROTOCOL.md §2.1: a code collision among pending codes; provisioning retries with a new code. */
+/** docs/device-protocol.md §2.1: a code collision among pending codes; provisioning retries with a new code. */
 export function isPendingCodeConflict(err: unknown): boolean {
   return uniqueViolation(err, PENDING_CODE_INDEX);
 }
@@ -31,7 +31,7 @@ export async function insertProvisionedPlayer(
   return row;
 }
 
-/** PROTOCOL.md §2.2: a pending code, not expired (database clock), locked until the transaction ends. */
+/** docs/device-protocol.md §2.2: a pending code, not expired (database clock), locked until the transaction ends. */
 export async function lockPendingByCode(tx: Db, code: string): Promise<PlayerRow | null> {
   const [row] = await tx
     .select()
@@ -66,7 +66,7 @@ export async function updatePlayer(db: Db, id: number, changes: Partial<typeof p
 }
 
 /**
- * PROTOCOL.md §2.3 (ours): drops the stored key of the current certificate once the device has
+ * docs/device-protocol.md §2.3 (ours): drops the stored key of the current certificate once the device has
  * connected with it. Conditional on the row still naming that certificate with no renewal pending,
  * so a concurrent re-issue or renewal (whose new key must stay) is never undone.
  */
@@ -115,7 +115,7 @@ export async function listOwnedPlayers(db: Db, ownerId: number): Promise<PlayerR
     .orderBy(asc(players.registeredAt), asc(players.id));
 }
 
-/** PROTOCOL.md §2.6: one active token per player, so the previous one is revoked first. */
+/** docs/device-protocol.md §2.6: one active token per player, so the previous one is revoked first. */
 export async function replaceActiveToken(tx: Db, playerId: number, tokenHash: string, now: Date): Promise<void> {
   await tx.update(playerTokens).set({ revokedAt: now }).where(and(eq(playerTokens.playerId, playerId), isNull(playerTokens.revokedAt)));
   await tx.insert(playerTokens).values({ playerId, tokenHash, createdAt: now });
@@ -127,7 +127,7 @@ export async function revokeActiveTokens(db: Db, playerId: number, now: Date): P
 
 /**
  * The device behind an active token: registered, not deleted, owned by a member who is not deleted,
- * deactivated or banned (PROTOCOL.md §5 `authentication_failed` rules).
+ * deactivated or banned (docs/device-protocol.md §5 `authentication_failed` rules).
  */
 export async function findDeviceByTokenHash(db: Db, tokenHash: string): Promise<{ playerId: number; playerKey: string; ownerId: number } | null> {
   const [row] = await db

@@ -5,13 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, nextIp, type TestMember } from '../../../test/fixtures/accounts.ts';
 import { createWiredApp, type ProvisionedPlayer, provisionPlayer, waitFor, type WiredApp } from '../../../test/fixtures/players.ts';
 
-// PROTOCOL.md §1 (ours), end to end: revoking a player through the API — the owner deleting it, a
+// docs/device-protocol.md §1 (ours), end to end: revoking a player through the API — the owner deleting it, a
 // moderator banning its owner, the owner re-issuing its certificate — closes its live mTLS session
 // on a real broker within 2 seconds, and the same certificate cannot connect again.
 
 const open = new Set<MqttClient>();
 
-/** Connects as the firmware does (PROTOCOL.md §1, §3): TLS 1.2, MQTT 3.1.1, `p3a-{key}`, will on status. */
+/** Connects as the firmware does (docs/device-protocol.md §1, §3): TLS 1.2, MQTT 3.1.1, `p3a-{key}`, will on status. */
 function connectDevice(t: WiredApp, key: string, creds: Pick<CredentialsResponse, 'ca_pem' | 'cert_pem' | 'key_pem'>): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect({
@@ -74,7 +74,7 @@ function closedWithin(client: MqttClient, ms: number): Promise<void> {
   });
 }
 
-describe('revocation through the API cuts a live mTLS session (PROTOCOL.md §1 (ours))', () => {
+describe('revocation through the API cuts a live mTLS session (docs/device-protocol.md §1 (ours))', () => {
   let t: WiredApp;
   let moderator: TestMember;
   let bystander: MqttClient;

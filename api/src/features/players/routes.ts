@@ -11,7 +11,7 @@ import { playerIdParamsSchema, patchPlayersIdBodySchema, postPlayersIdTokenRotat
 
 const TAGS = ['players'];
 
-/** The owner API (SPEC.md §1 "Player owner"): /api/v1/players, camelCase, only the caller's players. */
+/** The owner API (docs/product.md §1 "Player owner"): /api/v1/players, camelCase, only the caller's players. */
 export const playerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('preHandler', app.requireUser);
   const ownerId = (viewer: { id: number } | null) => {

@@ -34,12 +34,12 @@ import { mintDeviceToken } from './tokens.ts';
 const DAY_MS = 86_400_000;
 const PROVISION_ATTEMPTS = 8;
 
-/** PROTOCOL.md §2.3 (ours): the device key is stored encrypted, bound to its player key. */
+/** docs/device-protocol.md §2.3 (ours): the device key is stored encrypted, bound to its player key. */
 export function sealDeviceKey(app: FastifyInstance, playerKey: string, keyPem: string): string {
   return encryptSecret(keyPem, app.devicePlane.pki.keyEncryptionSecret, playerKey);
 }
 
-/** PROTOCOL.md §2.1: a fresh unowned player with a pending code, retried on the rare code collision. */
+/** docs/device-protocol.md §2.1: a fresh unowned player with a pending code, retried on the rare code collision. */
 export async function provisionPlayer(app: FastifyInstance, input: ProvisionRequest): Promise<ProvisionResponse> {
   for (let attempt = 0; attempt < PROVISION_ATTEMPTS; attempt++) {
     const expiresAt = new Date(Date.now() + REGISTRATION_CODE_TTL_MS);
@@ -67,7 +67,7 @@ export async function provisionPlayer(app: FastifyInstance, input: ProvisionRequ
 }
 
 /**
- * Adds serials to the revocation list, re-signs the CRL (PROTOCOL.md §2.7: on every revocation) and
+ * Adds serials to the revocation list, re-signs the CRL (docs/device-protocol.md §2.7: on every revocation) and
  * asks the brokers to cut sessions (after the file is written, so a reconnect meets the new CRL).
  */
 export async function revokeSerials(
@@ -87,7 +87,7 @@ export async function revokeSerials(
 }
 
 /**
- * PROTOCOL.md §2.4. Make-before-break (issue 11 §3): while the player has a certificate the device
+ * docs/device-protocol.md §2.4. Make-before-break (issue 11 §3): while the player has a certificate the device
  * has not connected with yet (a re-issue or renewal; its key is still stored, sealed), renew-cert
  * hands out exactly that pair again, whatever the renewal window — so a device whose certificate
  * was superseded, or revoked by a re-issue of the previous server, always gets one it can use, and
@@ -143,10 +143,10 @@ function unusedPair(app: FastifyInstance, row: PlayerRow, caPem: string): RenewC
 }
 
 /**
- * PROTOCOL.md §2.4 (ours): called by the device handlers when a message arrives whose session
+ * docs/device-protocol.md §2.4 (ours): called by the device handlers when a message arrives whose session
  * certificate is the player's pending one. Makes it current and revokes the previous serial (CRL
  * re-signed, sessions on the old serial cut). The device holds the new key now, so the stored copy
- * is dropped (PROTOCOL.md §2.3 (ours)). Resolves true when it promoted, false otherwise.
+ * is dropped (docs/device-protocol.md §2.3 (ours)). Resolves true when it promoted, false otherwise.
  */
 export async function promotePendingCertificate(app: FastifyInstance, playerKey: string, serial: string): Promise<boolean> {
   if (!isPlayerKey(playerKey)) return false;
@@ -193,7 +193,7 @@ export async function renamePlayer(app: FastifyInstance, ownerId: number, player
 }
 
 /**
- * Owner re-issue (SPEC.md §1 "renew its certificate"), make-before-break (issue 11 §3): a new pair
+ * Owner re-issue (docs/product.md §1 "renew its certificate"), make-before-break (issue 11 §3): a new pair
  * is stored as the pending certificate and nothing the device holds is revoked — its session stays
  * up. The device gets the new pair from `GET /api/player/{key}/credentials` or, as the shipping
  * firmware does, from renew-cert with its token (whatever the window, renewDeviceCertificate); the

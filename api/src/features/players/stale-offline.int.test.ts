@@ -6,7 +6,7 @@ import { createMember, type TestMember } from '../../../test/fixtures/accounts.t
 import { createPlayerTestApp, type PlayerTestApp, waitFor } from '../../../test/fixtures/players.ts';
 import { openEventStream } from '../../../test/fixtures/sse.ts';
 
-// SPEC.md §5 / PROTOCOL.md §4: a player silent for 3 minutes is offline, and its owner sees it go
+// docs/product.md §5 / docs/device-protocol.md §4: a player silent for 3 minutes is offline, and its owner sees it go
 // offline live. The worker's sweep runs in-process here (its real handler, on this app's database
 // and Redis) while the owner's browser holds `GET /api/v1/players/events` open.
 

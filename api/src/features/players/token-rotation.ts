@@ -11,7 +11,7 @@ import { mintDeviceToken } from './tokens.ts';
 export type TokenRotationActor =
   | { kind: 'device'; playerId: number; playerKey: string }
   | { kind: 'owner'; userId: number }
-  // PROTOCOL.md §2.5: the firmware's bootstrap, with no credentials but the player key.
+  // docs/device-protocol.md §2.5: the firmware's bootstrap, with no credentials but the player key.
   | { kind: 'player_key'; ip: string };
 
 export interface RotatedToken {
@@ -19,7 +19,7 @@ export interface RotatedToken {
   rotatedAt: Date;
 }
 
-/** PROTOCOL.md §2.5–2.6: a new token, the previous one revoked; credentials will not mint another. */
+/** docs/device-protocol.md §2.5–2.6: a new token, the previous one revoked; credentials will not mint another. */
 async function rotateDeviceToken(app: FastifyInstance, playerId: number, actor: TokenRotationActor): Promise<RotatedToken> {
   return app.db.transaction(async (tx) => {
     const locked = await lockPlayer(tx, playerId);
@@ -46,7 +46,7 @@ export async function rotateOwnedPlayerToken(app: FastifyInstance, ownerId: numb
 }
 
 /**
- * PROTOCOL.md §2.5 (ours): the player's current device token or its owner may rotate. A device
+ * docs/device-protocol.md §2.5 (ours): the player's current device token or its owner may rotate. A device
  * token of another player is `player_key_mismatch`; a member who is not the owner is `forbidden`.
  */
 export async function rotateTokenAs(
@@ -65,7 +65,7 @@ export async function rotateTokenAs(
 }
 
 /**
- * PROTOCOL.md §2.5, issue 11 §3: the firmware rotates with no credentials when it has no stored
+ * docs/device-protocol.md §2.5, issue 11 §3: the firmware rotates with no credentials when it has no stored
  * token and whenever renew-cert answers 401/403, and is stranded unless this answers 200. The
  * player key is a 122-bit secret only the device and its owner know, so knowing it is the
  * credential, as on the original server; limited per IP and per player (counted before the

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DeviceToken, generateDeviceToken } from '@makapix/protocol';
 
-// PROTOCOL.md §2.6: device tokens are stored only as SHA-256 hashes (hex); the plain token leaves
+// docs/device-protocol.md §2.6: device tokens are stored only as SHA-256 hashes (hex); the plain token leaves
 // the api once, in the response that mints it.
 
 export function hashDeviceToken(token: string): string {

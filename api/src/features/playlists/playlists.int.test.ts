@@ -33,7 +33,7 @@ describe('playlists', () => {
     const items = [
       { postId: art[1]!.sqid, dwellTimeMs: 5_000 },
       { postId: art[0]!.sqid, dwellTimeMs: 1_000 },
-      // Unapproved posts are visible by link, so they may be listed too (SPEC.md §1).
+      // Unapproved posts are visible by link, so they may be listed too (docs/product.md §1).
       { postId: art[2]!.sqid, dwellTimeMs: 3_600_000 },
     ];
     const put = await setItems(owner, pl.id, items);

@@ -92,7 +92,7 @@ export async function softDeletePlaylist(db: Database, id: number): Promise<void
   await db.update(posts).set({ deletedAt: new Date() }).where(and(eq(posts.id, id), isPlaylist));
 }
 
-/** Of these ids, the ready artworks this viewer can see (SPEC.md §5: only artworks the owner can see). */
+/** Of these ids, the ready artworks this viewer can see (docs/product.md §5: only artworks the owner can see). */
 export async function usableArtworkIds(db: Database, viewer: Viewer, ids: number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const rows = await db

@@ -15,7 +15,7 @@ export interface PlaylistRoutesOptions {
 const tags = ['playlists'];
 const detail = { 200: playlistDetailSchema, ...errorResponses(400, 401, 403, 404) };
 
-/** SPEC.md §5 playlists: ordered artworks with per-item dwell time, public or hidden. */
+/** docs/product.md §5 playlists: ordered artworks with per-item dwell time, public or hidden. */
 export const playlistRoutes: FastifyPluginAsyncZod<PlaylistRoutesOptions> = async (app, opts) => {
   const ctx: service.PlaylistsContext = { app, vaultBaseUrl: opts.vault.publicBaseUrl };
 

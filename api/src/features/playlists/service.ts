@@ -107,7 +107,7 @@ export async function changePlaylist(
 }
 
 /**
- * SPEC.md §5: replaces the ordered items (≤100, dwell 1 s–1 h each). Every artwork must be a ready
+ * docs/product.md §5: replaces the ordered items (≤100, dwell 1 s–1 h each). Every artwork must be a ready
  * one the owner can see; otherwise 400 `invalid_playlist_item` naming each refused entry.
  */
 export async function setPlaylistItems(
@@ -129,7 +129,7 @@ export async function setPlaylistItems(
   return getPlaylist(ctx, viewer, sqid);
 }
 
-/** Soft delete, like any post (SPEC.md §2); the purge job removes it later. */
+/** Soft delete, like any post (docs/product.md §2); the purge job removes it later. */
 export async function deletePlaylist(ctx: PlaylistsContext, viewer: Viewer, sqid: string): Promise<void> {
   const row = await ownPlaylist(ctx, viewer, sqid);
   await softDeletePlaylist(ctx.app.db, row.id);

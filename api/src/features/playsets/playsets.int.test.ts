@@ -4,7 +4,7 @@ import { createMember, type TestMember } from '../../../test/fixtures/accounts.t
 import { createPlayerTestApp, type PlayerTestApp, provisionPlayer } from '../../../test/fixtures/players.ts';
 import { devicePlayset, MAX_PLAYSETS_PER_USER } from './service.ts';
 
-describe('playsets (SPEC.md §5)', () => {
+describe('playsets (docs/product.md §5)', () => {
   let t: PlayerTestApp;
   let owner: TestMember;
   let stranger: TestMember;

@@ -57,7 +57,7 @@ export async function existingUserIds(db: Db, ids: readonly number[]): Promise<S
   return new Set(rows.map((r) => r.id));
 }
 
-/** PROTOCOL.md §5 `followed_artists`: the artists the member follows, newest follow first. */
+/** docs/device-protocol.md §5 `followed_artists`: the artists the member follows, newest follow first. */
 export async function listFollowedArtists(db: Db, followerId: number, limit: number): Promise<{ id: number; handle: string }[]> {
   return db
     .select({ id: users.id, handle: users.handle })

@@ -14,7 +14,7 @@ const BODY_HELP =
   '1–64 channels: `{type:"named", name:"all"|"promoted"}`, `{type:"user"|"reactions", identifier:<member id>}`, `{type:"hashtag", identifier:<tag>}`, ' +
   'each with an optional `weight` (manual exposure) and `displayName`. `followed_artists` is reserved.';
 
-/** SPEC.md §5: named playsets of the caller, and pushing one to a player. */
+/** docs/product.md §5: named playsets of the caller, and pushing one to a player. */
 export const playsetRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('preHandler', app.requireUser);
   const ownerId = (viewer: { id: number } | null) => {

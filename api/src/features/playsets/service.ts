@@ -35,7 +35,7 @@ import {
   updatePlayset,
 } from './repo.ts';
 
-/** Ours: SPEC.md §5 sets no number; a cap keeps one member from filling the table. */
+/** Ours: docs/product.md §5 sets no number; a cap keeps one member from filling the table. */
 export const MAX_PLAYSETS_PER_USER = 100;
 
 
@@ -62,9 +62,9 @@ function present(row: PlaysetRow): PlaysetOut {
 }
 
 /**
- * SPEC.md §5 rules beyond the schema: `followed_artists` is reserved (always available, computed),
+ * docs/product.md §5 rules beyond the schema: `followed_artists` is reserved (always available, computed),
  * user / reactions channels name an existing member by public id, hashtags are stored lower-case
- * without `#` (PROTOCOL.md §5).
+ * without `#` (docs/device-protocol.md §5).
  */
 async function normalize(app: FastifyInstance, body: PlaysetBody): Promise<PlaysetValues> {
   if (body.name === FOLLOWED_ARTISTS_PLAYSET) {
@@ -124,7 +124,7 @@ export async function removePlayset(app: FastifyInstance, ownerId: number, name:
 
 /**
  * The `execute_playset` payload for a saved playset, or for the dynamic `followed_artists` (one
- * `user` channel per followed artist, display name `@handle`, PROTOCOL.md §5).
+ * `user` channel per followed artist, display name `@handle`, docs/device-protocol.md §5).
  */
 export async function devicePlayset(app: FastifyInstance, ownerId: number, name: string): Promise<{ name: string; channels: DevicePlaysetChannel[] }> {
   if (name === FOLLOWED_ARTISTS_PLAYSET) {

@@ -15,7 +15,7 @@ const FIELD_MAX_BYTES = 32 * 1024;
 const MAX_FIELDS = 80;
 
 export const fileTooLarge = () =>
-  new AppError('file_too_large', `The file is larger than ${MAX_UPLOAD_BYTES} bytes (5 MiB, SPEC.md §2)`);
+  new AppError('file_too_large', `The file is larger than ${MAX_UPLOAD_BYTES} bytes (5 MiB, docs/product.md §2)`);
 
 const notMultipart = () => new AppError('unsupported_media_type', 'Send the upload as multipart/form-data');
 
@@ -46,7 +46,7 @@ function mapMultipartError(err: unknown): unknown {
 }
 
 /**
- * Reads the form, holding at most 5 MiB + 1 byte of file (SPEC.md §2): busboy stops feeding the
+ * Reads the form, holding at most 5 MiB + 1 byte of file (docs/product.md §2): busboy stops feeding the
  * file at the limit and discards the rest, and one byte over is enough to refuse with 413.
  */
 export async function readUploadForm(req: FastifyRequest): Promise<UploadForm> {

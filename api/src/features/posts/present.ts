@@ -4,7 +4,7 @@ import { hasFiles, type ListRow, type PublicIds, type SummaryRow, toPostSummary 
 
 // Rows → the artwork page's JSON shape (schemas in @makapix/protocol http/posts.ts); the summary
 // every list shows is the domain's (domain/post-summary.ts). Every vault URL is built by
-// @makapix/vault (PROTOCOL.md §8).
+// @makapix/vault (docs/device-protocol.md §8).
 
 export interface DetailRow extends ListRow {
   description: string | null;
@@ -33,7 +33,7 @@ const ANIMATED_RENDITIONS: readonly VaultExt[] = ['gif', 'webp'];
 export const GIF_MAX_COLORS = 256;
 
 /**
- * The formats the worker wrote (SPEC.md §2): every target format, except that a GIF rendition is
+ * The formats the worker wrote (docs/product.md §2): every target format, except that a GIF rendition is
  * only written when it can be pixel-exact — never smoothed or dithered — which the stored pixel
  * facts tell: at most 256 colours in every frame and no partially transparent pixel.
  */
@@ -45,7 +45,7 @@ export function renditionFormats(row: RenditionFacts): VaultExt[] {
 
 export type RenditionFacts = Pick<DetailRow, 'frameCount' | 'nativeFormat' | 'uniqueColors' | 'alphaActual'>;
 
-/** Files exist only once the worker has finished (state ready, SPEC.md §2). */
+/** Files exist only once the worker has finished (state ready, docs/product.md §2). */
 export function filesOf(row: SummaryRow & RenditionFacts, vaultBaseUrl: string): PostFiles | null {
   if (!hasFiles(row)) return null;
   const key = row.storageKey;

@@ -45,7 +45,7 @@ export async function findUploader(db: Database, userId: number): Promise<Upload
   return row ?? null;
 }
 
-/** SPEC.md §2 duplicates: the same bytes among live posts (the `posts_sha256_live_key` predicate). */
+/** docs/product.md §2 duplicates: the same bytes among live posts (the `posts_sha256_live_key` predicate). */
 export async function findLivePostIdBySha256(db: Database, sha256: string): Promise<number | null> {
   const [row] = await db
     .select({ id: posts.id })
@@ -67,7 +67,7 @@ export async function deletePostRow(db: Database, postId: number): Promise<void>
   await db.delete(posts).where(eq(posts.id, postId));
 }
 
-/** An artwork as the viewer may see it by direct link (SPEC.md §1), with its owner's handle. */
+/** An artwork as the viewer may see it by direct link (docs/product.md §1), with its owner's handle. */
 export async function findViewablePost(db: Database, viewer: Viewer, postId: number): Promise<DetailRow | null> {
   const [row] = await db
     .select(detailColumns)
@@ -91,7 +91,7 @@ export async function countsOf(db: Database, postId: number): Promise<{ reaction
   return row ?? { reactions: 0, comments: 0, views: 0 };
 }
 
-/** Totals the artist sees on their own post page (SPEC.md §1). `today` is the UTC day. */
+/** Totals the artist sees on their own post page (docs/product.md §1). `today` is the UTC day. */
 export async function ownerStatsOf(db: Database, postId: number, today: string): Promise<PostStats> {
   const [row] = await db
     .select({
@@ -125,7 +125,7 @@ export async function setHiddenByOwner(db: Database, postId: number, hidden: boo
     .where(eq(posts.id, postId));
 }
 
-/** Soft delete (SPEC.md §1); the worker's cleanup job purges the row and files after 7 days. */
+/** Soft delete (docs/product.md §1); the worker's cleanup job purges the row and files after 7 days. */
 export async function softDeletePost(db: Database, postId: number): Promise<void> {
   await db
     .update(posts)

@@ -15,10 +15,10 @@ export interface PostRoutesOptions {
 const errorResponses = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 const uploadErrorResponses = { ...errorResponses, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema, 507: errorBodySchema };
 const uploadDescription =
-  `multipart/form-data: \`file\` (PNG, GIF, WebP or BMP, ≤${MAX_UPLOAD_BYTES} bytes, SPEC.md §2), ` +
+  `multipart/form-data: \`file\` (PNG, GIF, WebP or BMP, ≤${MAX_UPLOAD_BYTES} bytes, docs/product.md §2), ` +
   '`title` (1–128 chars), `description` (≤5000), `hashtags` (repeat the field or separate with spaces/commas).';
 
-/** SPEC.md §1–§2: artworks — upload, page, owner edits. */
+/** docs/product.md §1–§2: artworks — upload, page, owner edits. */
 export const postRoutes: FastifyPluginAsyncZod<PostRoutesOptions> = async (app, opts) => {
   // Scoped to this plugin: only the upload routes accept multipart bodies.
   await app.register(multipart, { throwFileSizeLimit: false });

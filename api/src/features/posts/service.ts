@@ -34,10 +34,10 @@ async function handOver(ctx: PostsContext, storageKey: string, bytes: Uint8Array
   }
 }
 
-/** The UTC calendar day (SPEC.md §4 counts views per UTC day). */
+/** The UTC calendar day (docs/product.md §4 counts views per UTC day). */
 export const utcDay = (at = new Date()): string => at.toISOString().slice(0, 10);
 
-/** SPEC.md §2: uploads per member per hour by reputation: 4 (<100), 16 (100–499), 64 (≥500). */
+/** docs/product.md §2: uploads per member per hour by reputation: 4 (<100), 16 (100–499), 64 (≥500). */
 export function uploadAllowanceFor(reputation: number): number {
   if (reputation >= 500) return RATE_LIMITS.upload.points; // 64: the shared counter's own cap
   if (reputation >= 100) return 16;
@@ -59,13 +59,13 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** SPEC.md §2: the 409 names the existing post (its sqid) so the client can link to it. */
+/** docs/product.md §2: the 409 names the existing post (its sqid) so the client can link to it. */
 function duplicateError(ctx: PostsContext, existingId: number | null): AppError {
   const details = existingId === null ? undefined : { postId: ctx.app.publicId.encode(existingId) };
   return errors.conflict('artwork_duplicate', 'The same image was already uploaded', details);
 }
 
-/** SPEC.md §2 file rules on the bytes, then the duplicate test; returns the header and hash. */
+/** docs/product.md §2 file rules on the bytes, then the duplicate test; returns the header and hash. */
 async function vetImage(ctx: PostsContext, file: Buffer | null): Promise<{ header: ImageHeader; sha256: string; bytes: Buffer }> {
   if (!file || file.length === 0) throw errors.validation([{ path: 'file', message: 'the image file is required' }]);
   const check = checkUploadRules({ bytes: file });
@@ -103,7 +103,7 @@ const durationStats = (durations: readonly number[]) =>
       };
 
 /**
- * POST /posts (SPEC.md §2): validate, hand the original to the worker through the incoming
+ * POST /posts (docs/product.md §2): validate, hand the original to the worker through the incoming
  * directory, insert the post `processing`, enqueue `process-artwork`. Nothing partial survives a
  * failure: a refused insert removes the file, a failed enqueue removes the file and the row.
  */
@@ -114,7 +114,7 @@ export async function createPost(ctx: PostsContext, viewer: Viewer, uploader: re
   const storageKey = randomUUID();
   await handOver(ctx, storageKey, bytes);
 
-  // SPEC.md §1: trusted members (and moderators, who approve posts anyway) skip the approval queue.
+  // docs/product.md §1: trusted members (and moderators, who approve posts anyway) skip the approval queue.
   const autoApproved = uploader.trusted || uploader.role !== 'member';
   let postId: number;
   try {
@@ -162,7 +162,7 @@ async function detailOf(ctx: PostsContext, viewer: Viewer, row: DetailRow): Prom
   return toPostDetail(row, { counts, ownerStats }, ctx.app.publicId, ctx.vault.publicBaseUrl);
 }
 
-/** GET /posts/{sqid}: what the viewer may see by direct link (SPEC.md §1), else 404. */
+/** GET /posts/{sqid}: what the viewer may see by direct link (docs/product.md §1), else 404. */
 export async function getPostDetail(ctx: PostsContext, viewer: Viewer, postId: number | null): Promise<PostDetail> {
   const row = postId === null ? null : await repo.findViewablePost(ctx.app.db, viewer, postId);
   if (!row) throw errors.notFound('Post');
@@ -209,7 +209,7 @@ export async function beginReplacement(ctx: PostsContext, viewer: Viewer, user: 
 }
 
 /**
- * PUT /posts/{sqid}/image (PROTOCOL.md §8: content at a key never changes, so a replacement mints
+ * PUT /posts/{sqid}/image (docs/device-protocol.md §8: content at a key never changes, so a replacement mints
  * a new key). The new original waits in `pending_storage_key`; `process-artwork` sees the pending
  * key, writes its files, then swaps storage_key ← pending and retires the old key. Until then the
  * post keeps showing the old image.

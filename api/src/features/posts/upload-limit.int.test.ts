@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import type { TestMember } from '../../../test/fixtures/accounts.ts';
 import { uploadAllowanceFor } from './service.ts';
 
-describe('upload rate limit (SPEC.md §2: 4 / 16 / 64 per hour by reputation)', () => {
+describe('upload rate limit (docs/product.md §2: 4 / 16 / 64 per hour by reputation)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ VAULT_INCOMING_DIR: path.join(inject('scratchDir'), `incoming-rl-${process.pid}-${Date.now()}`) });

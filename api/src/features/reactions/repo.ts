@@ -9,7 +9,7 @@ export interface PostRef {
   kind: 'artwork' | 'playlist';
 }
 
-/** A post this viewer may open by direct link (SPEC.md §4 social actions happen where one can look). */
+/** A post this viewer may open by direct link (docs/product.md §4 social actions happen where one can look). */
 export async function findVisiblePost(db: Database, viewer: Viewer, postId: number): Promise<PostRef | null> {
   const [row] = await db
     .select({ id: posts.id, ownerId: posts.ownerId, kind: posts.kind })
@@ -20,7 +20,7 @@ export async function findVisiblePost(db: Database, viewer: Viewer, postId: numb
 }
 
 /**
- * The owner of a live post whatever the viewer may see: the block rule (403 `blocked`, SPEC.md §4)
+ * The owner of a live post whatever the viewer may see: the block rule (403 `blocked`, docs/product.md §4)
  * is decided on it before visibility, because visibility already hides a blocked member's posts
  * from the blocker, which would otherwise turn the refusal into a 404 one way only.
  */
@@ -36,7 +36,7 @@ export interface ReactionKey {
 }
 
 /**
- * True when the reaction is new; re-adding an existing one is a no-op (SPEC.md §4 idempotent). The
+ * True when the reaction is new; re-adding an existing one is a no-op (docs/product.md §4 idempotent). The
  * member's first emoji on the post earns its artist reputation in the same transaction
  * (users/reputation.ts); the insert trigger's lock makes "first" exact under concurrency.
  */

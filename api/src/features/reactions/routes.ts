@@ -9,7 +9,7 @@ const tags = ['social'];
 // The emoji is checked by the service (400 `invalid_emoji`), which the device plane shares.
 const errorsOf = errorResponses(400, 401, 403, 404, 409);
 
-/** SPEC.md §4 reactions on posts the caller can see. */
+/** docs/product.md §4 reactions on posts the caller can see. */
 export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
   const postIdOf = (sqid: string): number => {
     const id = app.publicId.decode(sqid);

@@ -21,7 +21,7 @@ export interface ReactionInput {
   emoji: string;
 }
 
-/** SPEC.md §4: any string of 1–20 characters, counted in code points as the device plane does. */
+/** docs/product.md §4: any string of 1–20 characters, counted in code points as the device plane does. */
 function assertEmoji(emoji: string): void {
   const n = codePointLength(emoji);
   if (n < 1 || n > EMOJI_MAX_CHARS) throw errors.badRequest('invalid_emoji', `A reaction is 1–${EMOJI_MAX_CHARS} characters`);

@@ -6,7 +6,7 @@ import { createReport } from './service.ts';
 import { postReportsBodySchema, reportSchema } from '@makapix/protocol';
 
 
-/** SPEC.md §1 reports of posts, comments and members (the queue itself is moderation's). */
+/** docs/product.md §1 reports of posts, comments and members (the queue itself is moderation's). */
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/reports',

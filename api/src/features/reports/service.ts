@@ -33,7 +33,7 @@ async function targetExists(app: FastifyInstance, viewer: Viewer & { userId: num
 }
 
 /**
- * SPEC.md §1/§3: reports feed the moderators' queue; 10 per hour per member; a second report of
+ * docs/product.md §1/§3: reports feed the moderators' queue; 10 per hour per member; a second report of
  * the same target while the first is still open → 409 `already_reported`.
  */
 export async function createReport(app: FastifyInstance, userId: number, input: ReportInput): Promise<ReportRow> {

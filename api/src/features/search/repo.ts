@@ -4,7 +4,7 @@ import type { ListRow } from '../../domain/post-summary.ts';
 import { listColumns } from '../../domain/post-summary.ts';
 import { inPublicFeeds, isArtwork, type Viewer } from '../../domain/visibility.ts';
 
-// SPEC.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
+// docs/product.md §1 search. `ILIKE '%…%'` is served by the pg_trgm GIN indexes on posts.title and
 // users.handle_canonical (3+ characters); shorter queries still work, by scan.
 //
 // Planned per execution on purpose (issue 14; feeds/repo.ts prepares the feeds instead): the best
@@ -44,7 +44,7 @@ export interface ArtistRow {
 
 /**
  * Members whose handle contains the text, alphabetically. Deleted, deactivated, hidden and banned
- * members are left out, and so are members the viewer blocked (SPEC.md §4).
+ * members are left out, and so are members the viewer blocked (docs/product.md §4).
  */
 export async function searchArtists(
   db: Database,

@@ -11,7 +11,7 @@ export interface SearchRoutesOptions {
   vault: { publicBaseUrl: string };
 }
 
-/** SPEC.md §1: visitors and members search artworks, artists and hashtags. */
+/** docs/product.md §1: visitors and members search artworks, artists and hashtags. */
 export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (app, opts) => {
   const ctx: FeedsContext = { app, vaultBaseUrl: opts.vault.publicBaseUrl };
 

@@ -5,7 +5,7 @@ import { createMember } from '../../../test/fixtures/accounts.ts';
 import { insertReadyPost } from '../../../test/fixtures/seed-rows.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 
-describe('avatar from one of my artworks (SPEC.md §1)', () => {
+describe('avatar from one of my artworks (docs/product.md §1)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

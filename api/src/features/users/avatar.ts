@@ -12,7 +12,7 @@ export interface AvatarRoutesOptions {
 }
 
 /**
- * SPEC.md §1 "avatar": a member picks one of their own ready artworks; the avatar is its upscaled
+ * docs/product.md §1 "avatar": a member picks one of their own ready artworks; the avatar is its upscaled
  * rendition in this site's vault (so a profile never loads an image from another host).
  */
 export const avatarRoutes: FastifyPluginAsyncZod<AvatarRoutesOptions> = async (app, opts) => {

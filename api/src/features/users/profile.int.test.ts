@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { VISITOR } from '../../domain/visibility.ts';
 import { viewerForUser } from '../../domain/viewer.ts';
 
-describe('member profiles (SPEC.md §1)', () => {
+describe('member profiles (docs/product.md §1)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
@@ -88,7 +88,7 @@ describe('member profiles (SPEC.md §1)', () => {
     expect(res.json().handle).toBe(lookalike);
   });
 
-  it('turns the daily notifications digest off and on again (SPEC.md §6), on by default', async () => {
+  it('turns the daily notifications digest off and on again (docs/product.md §6), on by default', async () => {
     const m = await createMember(t);
     const other = await createMember(t);
     const stored = async (id: number) => (await t.app.db.select({ on: users.emailDigest }).from(users).where(eq(users.id, id)))[0]?.on;
@@ -170,7 +170,7 @@ describe('member profiles (SPEC.md §1)', () => {
   });
 });
 
-describe('roles (SPEC.md §1: the site owner grants and revokes moderator)', () => {
+describe('roles (docs/product.md §1: the site owner grants and revokes moderator)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

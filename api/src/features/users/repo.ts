@@ -65,7 +65,7 @@ export async function updateProfile(db: Db, id: number, changes: ProfileChanges)
   await db.update(users).set(changes).where(eq(users.id, id));
 }
 
-/** Sets a role and appends the audit row in one transaction (SPEC.md §1: every moderation action is logged). */
+/** Sets a role and appends the audit row in one transaction (docs/product.md §1: every moderation action is logged). */
 export async function setRoleAudited(db: Database, input: { actorId: number; userId: number; from: ProfileRow['role']; to: ProfileRow['role'] }): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(users).set({ role: input.to }).where(eq(users.id, input.userId));

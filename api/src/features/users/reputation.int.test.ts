@@ -9,7 +9,7 @@ import { insertReadyPost } from '../../../test/fixtures/seed-rows.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { REPUTATION_POINTS } from './reputation.ts';
 
-describe('reputation (users/reputation.ts; SPEC.md §2 upload tiers)', () => {
+describe('reputation (users/reputation.ts; docs/product.md §2 upload tiers)', () => {
   let t: TestApp;
   let moderator: TestMember;
   beforeAll(async () => {

@@ -2,8 +2,8 @@ import { type DbOrTx, reactions, users } from '@makapix/db';
 import { and, count, eq, sql } from 'drizzle-orm';
 
 /**
- * Reputation, which sets a member's hourly upload allowance (SPEC.md §2: 4 below 100, 16 from 100,
- * 64 from 500; posts/service.ts uploadAllowanceFor). SPEC.md names the tiers but not how reputation is
+ * Reputation, which sets a member's hourly upload allowance (docs/product.md §2: 4 below 100, 16 from 100,
+ * 64 from 500; posts/service.ts uploadAllowanceFor). docs/product.md names the tiers but not how reputation is
  * earned; the rule here is the appreciation a member's work gets from *other* members:
  *
  *   reputation = members who reacted to one of my posts, counted once per post   (× 1)

@@ -18,7 +18,7 @@ export interface ProfilePatch {
 
 const handleTaken = () => errors.conflict('handle_taken', 'This handle (or one that looks like it) is taken');
 
-/** SPEC.md §1 member profiles and roles. */
+/** docs/product.md §1 member profiles and roles. */
 export function createUserService(app: FastifyInstance) {
   const { db } = app;
   const encode = app.publicId.encode;
@@ -68,7 +68,7 @@ export function createUserService(app: FastifyInstance) {
   }
 
   /**
-   * SPEC.md §1: the site owner grants and revokes moderator. Owners themselves are configured
+   * docs/product.md §1: the site owner grants and revokes moderator. Owners themselves are configured
    * (OWNER_EMAILS), so their role is not changed here — not even by another owner.
    */
   async function setRole(actor: AuthUser, actorViewer: Viewer, sqid: string, role: 'member' | 'moderator'): Promise<PublicProfile> {

@@ -13,7 +13,7 @@ export async function findViewableArtworkOwner(db: Database, viewer: Viewer, pos
 }
 
 /**
- * SPEC.md §4: once per viewer per artwork per UTC day. The unique key
+ * docs/product.md §4: once per viewer per artwork per UTC day. The unique key
  * (post_id, viewer_key, day) makes this idempotent; true when this call counted the view.
  */
 export async function recordView(db: Database, postId: number, viewerKey: string, day: string): Promise<boolean> {
@@ -25,7 +25,7 @@ export async function recordView(db: Database, postId: number, viewerKey: string
   return rows.length === 1;
 }
 
-/** Impressions are a plain counter per post per UTC day (SPEC.md §4 "counted separately"). */
+/** Impressions are a plain counter per post per UTC day (docs/product.md §4 "counted separately"). */
 export async function recordImpression(db: Database, postId: number, day: string): Promise<void> {
   await db
     .insert(artworkImpressions)

@@ -6,7 +6,7 @@ import { getPostsSqidStatsQuerySchema, viewPostParamsSchema, statsResponseSchema
 
 const errors4xx = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema };
 
-/** SPEC.md §4 views and impressions from the web, and the artist's per-day statistics. */
+/** docs/product.md §4 views and impressions from the web, and the artist's per-day statistics. */
 export const viewRoutes: FastifyPluginAsyncZod = async (app) => {
   const ctx: service.ViewsContext = { app };
 

@@ -11,7 +11,7 @@ export interface ViewsContext {
   app: Pick<FastifyInstance, 'db' | 'redis'>;
 }
 
-/** SPEC.md §4: an Artwork View is a deliberate look, at least 2 s on the page. */
+/** docs/product.md §4: an Artwork View is a deliberate look, at least 2 s on the page. */
 export const MIN_VIEW_DWELL_MS = 2_000;
 
 export type ViewReport = { kind: 'view'; dwellMs?: number | undefined } | { kind: 'impression' };
@@ -35,7 +35,7 @@ async function dailySalt(redis: ViewsContext['app']['redis'], day: string): Prom
   return salt;
 }
 
-/** `u:{userId}` for a member; `v:{sha256(ip + user-agent + daily salt)}` for a visitor (SPEC.md §4). */
+/** `u:{userId}` for a member; `v:{sha256(ip + user-agent + daily salt)}` for a visitor (docs/product.md §4). */
 export async function viewerKeyOf(ctx: ViewsContext, viewer: Viewer, client: { ip: string; userAgent: string }, day: string): Promise<string> {
   if (viewer.userId !== null) return `u:${viewer.userId}`;
   const salt = await dailySalt(ctx.app.redis, day);
@@ -73,7 +73,7 @@ export interface PostStatsReport {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** GET /posts/{sqid}/stats: the artist's per-day views, impressions and reactions (SPEC.md §1). */
+/** GET /posts/{sqid}/stats: the artist's per-day views, impressions and reactions (docs/product.md §1). */
 export async function postStats(ctx: ViewsContext, viewer: Viewer, postId: number | null, days: number): Promise<PostStatsReport> {
   const post = await loadOwnPost(ctx.app.db, viewer, postId);
   const now = new Date();

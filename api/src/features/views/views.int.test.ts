@@ -7,7 +7,7 @@ import { insertReadyPost, type SeededPost } from '../../../test/fixtures/seed-ro
 import { createTestApp, type TestApp } from '../../../test/helpers.ts';
 import { utcDay } from '../posts/service.ts';
 
-describe('views and impressions (SPEC.md §4)', () => {
+describe('views and impressions (docs/product.md §4)', () => {
   let t: TestApp;
   let artist: TestMember;
   let fan: TestMember;

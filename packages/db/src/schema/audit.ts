@@ -3,7 +3,7 @@ import { createdAtColumn, idColumn, refColumn } from './columns.ts';
 import { users } from './users.ts';
 
 /**
- * SPEC §1: every moderation action is logged. Append-only; `action` is a dotted verb such as
+ * docs/product.md §1: every moderation action is logged. Append-only; `action` is a dotted verb such as
  * `post.hide` or `user.ban`, `target_id` is text so players (uuid keys) fit beside integer ids.
  */
 export const auditLog = pgTable(

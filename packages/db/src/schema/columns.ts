@@ -2,7 +2,7 @@ import { bigint, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Shared column builders. Integer keys are `bigint` identities read as JS numbers: public ids are
- * Sqids over them (SPEC §3) and the device plane sends `post_id` as a JSON int (PROTOCOL.md §5),
+ * Sqids over them (docs/product.md §3) and the device plane sends `post_id` as a JSON int (docs/device-protocol.md §5),
  * so values stay far below 2^53.
  */
 export const idColumn = () => bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity();

@@ -19,36 +19,36 @@ import { pgEnum } from 'drizzle-orm/pg-core';
 // the wire cannot drift. Postgres enum values are ordered and only ever appended to: a new value goes
 // at the end of the protocol constant, and drizzle-kit then generates the ALTER TYPE migration.
 
-// SPEC §1 roles: a site owner can do everything a moderator can, plus manage moderators.
+// docs/product.md §1 roles: a site owner can do everything a moderator can, plus manage moderators.
 export const userRole = pgEnum('user_role', USER_ROLES);
 
 export const postKind = pgEnum('post_kind', POST_KINDS);
 
-// SPEC §2: an upload is `processing` until the worker has written every file to the vault.
+// docs/product.md §2: an upload is `processing` until the worker has written every file to the vault.
 export const postState = pgEnum('post_state', POST_STATES);
 
-// SPEC §2 accepted formats; PROTOCOL.md §5 `native_format`.
+// docs/product.md §2 accepted formats; docs/device-protocol.md §5 `native_format`.
 export const imageFormat = pgEnum('image_format', NATIVE_FORMATS);
 
 export const reportTargetType = pgEnum('report_target_type', REPORT_TARGET_TYPES);
 
 export const reportStatus = pgEnum('report_status', REPORT_STATUSES);
 
-// SPEC §4 notification kinds.
+// docs/product.md §4 notification kinds.
 export const notificationType = pgEnum('notification_type', NOTIFICATION_TYPES);
 
-// SPEC §5 playsets.
+// docs/product.md §5 playsets.
 export const exposureMode = pgEnum('exposure_mode', EXPOSURE_MODES);
 export const pickMode = pgEnum('pick_mode', PICK_MODES);
 
-// PROTOCOL.md §4 status topic.
+// docs/device-protocol.md §4 status topic.
 export const playerStatus = pgEnum('player_status', PLAYER_STATUSES);
 
-// PROTOCOL.md §6 command types.
+// docs/device-protocol.md §6 command types.
 export const commandType = pgEnum('command_type', COMMAND_TYPES);
 
-// PROTOCOL.md §4 `command/ack` status.
+// docs/device-protocol.md §4 `command/ack` status.
 export const commandAckStatus = pgEnum('command_ack_status', COMMAND_ACK_STATUSES);
 
-// PROTOCOL.md §7 view intent.
+// docs/device-protocol.md §7 view intent.
 export const viewIntent = pgEnum('view_intent', VIEW_INTENTS);

@@ -5,7 +5,7 @@ import { reportStatus, reportTargetType } from './enums.ts';
 import { users } from './users.ts';
 
 /**
- * Reports of posts, comments and members (SPEC §1 reports queue). `target_id` is the integer key of
+ * Reports of posts, comments and members (docs/product.md §1 reports queue). `target_id` is the integer key of
  * the row named by `target_type`, so it carries no foreign key.
  */
 export const reports = pgTable(

@@ -6,7 +6,7 @@ import { posts } from './posts.ts';
 import { comments } from './social.ts';
 import { users } from './users.ts';
 
-/** SPEC §4 notifications inbox; `data` carries type-specific extras (the emoji, a moderation note). */
+/** docs/product.md §4 notifications inbox; `data` carries type-specific extras (the emoji, a moderation note). */
 export const notifications = pgTable(
   'notifications',
   {

@@ -2,7 +2,7 @@ import { bigint, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, refColumn, tstz } from './columns.ts';
 import { players } from './players.ts';
 
-/** PROTOCOL.md §1–§2.7: serials refused at CONNECT and listed in the CRL. */
+/** docs/device-protocol.md §1–§2.7: serials refused at CONNECT and listed in the CRL. */
 export const revokedCertificates = pgTable(
   'revoked_certificates',
   {
@@ -16,8 +16,8 @@ export const revokedCertificates = pgTable(
 );
 
 /**
- * PROTOCOL.md §2.7: every signed CRL, numbered monotonically; the highest number is current. The
- * broker reloads it without restart, renew-crl (SPEC §6) re-signs when ≤7 days remain.
+ * docs/device-protocol.md §2.7: every signed CRL, numbered monotonically; the highest number is current. The
+ * broker reloads it without restart, renew-crl (docs/product.md §6) re-signs when ≤7 days remain.
  */
 export const certificateRevocationLists = pgTable(
   'certificate_revocation_lists',

@@ -5,13 +5,13 @@ import { commandAckStatus, commandType, playerStatus } from './enums.ts';
 import { posts } from './posts.ts';
 import { users } from './users.ts';
 
-// PROTOCOL.md §2: 6 characters from ABCDEFGHJKMNPQRSTUVWXYZ23456789, stored upper-case.
+// docs/device-protocol.md §2: 6 characters from ABCDEFGHJKMNPQRSTUVWXYZ23456789, stored upper-case.
 export const REGISTRATION_CODE_PATTERN = '^[A-HJKMNP-Z2-9]{6}$';
 
 /**
- * A physical or simulated player (PROTOCOL.md §1–§4). Unowned between `provision` and `register`.
+ * A physical or simulated player (docs/device-protocol.md §1–§4). Unowned between `provision` and `register`.
  * Certificate columns describe the active client certificate; `pending_cert_*` holds a renewed one
- * until the device first connects with it, when the old serial is revoked (PROTOCOL.md §2.4).
+ * until the device first connects with it, when the old serial is revoked (docs/device-protocol.md §2.4).
  */
 export const players = pgTable(
   'players',
@@ -25,12 +25,12 @@ export const players = pgTable(
     registrationCode: text('registration_code'),
     registrationCodeExpiresAt: tstz('registration_code_expires_at'),
     registeredAt: tstz('registered_at'),
-    // PROTOCOL.md §2.3: `api_token` is handed out only on the first successful credentials fetch.
+    // docs/device-protocol.md §2.3: `api_token` is handed out only on the first successful credentials fetch.
     credentialsDeliveredAt: tstz('credentials_delivered_at'),
     certSerial: text('cert_serial'),
     certNotAfter: tstz('cert_not_after'),
     certPem: text('cert_pem'),
-    // PROTOCOL.md §2.3 (ours): the device key is stored only encrypted at rest, and only until the
+    // docs/device-protocol.md §2.3 (ours): the device key is stored only encrypted at rest, and only until the
     // device has connected with its certificate (api features/players/credentials.ts).
     encryptedKeyPem: text('encrypted_key_pem'),
     pendingCertSerial: text('pending_cert_serial'),
@@ -45,7 +45,7 @@ export const players = pgTable(
     createdAt: createdAtColumn(),
   },
   (t) => [
-    // PROTOCOL.md §2.1: unique among pending codes; the app clears the code on registration and
+    // docs/device-protocol.md §2.1: unique among pending codes; the app clears the code on registration and
     // the cleanup job clears expired ones, so a code can be reused later.
     uniqueIndex('players_pending_registration_code_key')
       .on(t.registrationCode)
@@ -53,7 +53,7 @@ export const players = pgTable(
     uniqueIndex('players_cert_serial_key').on(t.certSerial).where(sql`${t.certSerial} is not null`),
     uniqueIndex('players_pending_cert_serial_key').on(t.pendingCertSerial).where(sql`${t.pendingCertSerial} is not null`),
     index('players_owner_idx').on(t.ownerId).where(sql`${t.deletedAt} is null`),
-    // SPEC §6 mark-stale-players-offline scans online players by last status.
+    // docs/product.md §6 mark-stale-players-offline scans online players by last status.
     index('players_online_last_seen_idx').on(t.lastSeenAt).where(sql`${t.status} = 'online'`),
     index('players_registration_expires_idx')
       .on(t.registrationCodeExpiresAt)
@@ -64,7 +64,7 @@ export const players = pgTable(
   ],
 );
 
-// PROTOCOL.md §2.5–2.6: `mpx_live_…` tokens stored as SHA-256 (hex); one active token per player.
+// docs/device-protocol.md §2.5–2.6: `mpx_live_…` tokens stored as SHA-256 (hex); one active token per player.
 export const playerTokens = pgTable(
   'player_tokens',
   {
@@ -79,7 +79,7 @@ export const playerTokens = pgTable(
   (t) => [uniqueIndex('player_tokens_one_active_key').on(t.playerId).where(sql`${t.revokedAt} is null`)],
 );
 
-// PROTOCOL.md §6: every command is logged per player with its ack when one arrives.
+// docs/device-protocol.md §6: every command is logged per player with its ack when one arrives.
 export const playerCommands = pgTable(
   'player_commands',
   {

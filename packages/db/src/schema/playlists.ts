@@ -6,12 +6,12 @@ import { exposureMode, pickMode } from './enums.ts';
 import { posts } from './posts.ts';
 import { users } from './users.ts';
 
-// SPEC §1: a playlist holds at most 100 artworks; positions 0..99 make that a constraint.
+// docs/product.md §1: a playlist holds at most 100 artworks; positions 0..99 make that a constraint.
 // The bound is the HTTP contract's (@makapix/protocol http/playlists.ts).
 export { MAX_PLAYLIST_ITEMS };
-// SPEC §5: a playset has 1–64 channels.
+// docs/product.md §5: a playset has 1–64 channels.
 export const MAX_PLAYSET_CHANNELS = 64;
-// PROTOCOL.md §5: always available, computed from follows, so no saved playset may take the name.
+// docs/device-protocol.md §5: always available, computed from follows, so no saved playset may take the name.
 export const DYNAMIC_PLAYSET_NAME = 'followed_artists';
 
 /** The artworks of a playlist post (posts.kind = 'playlist'), in order, each with its dwell time. */
@@ -39,7 +39,7 @@ export const playlistItems = pgTable(
 );
 
 /**
- * A named device configuration (SPEC §5). `channels` holds the PROTOCOL.md §6 `execute_playset`
+ * A named device configuration (docs/product.md §5). `channels` holds the docs/device-protocol.md §6 `execute_playset`
  * channel objects as validated by @makapix/protocol.
  */
 export const playsets = pgTable(

@@ -5,7 +5,7 @@ import { createdAtColumn, idColumn, refColumn, tstz } from './columns.ts';
 import { imageFormat, postKind, postState } from './enums.ts';
 import { users } from './users.ts';
 
-// SPEC §2 upload limits, mirrored as CHECK constraints so no code path can store an impossible artwork.
+// docs/product.md §2 upload limits, mirrored as CHECK constraints so no code path can store an impossible artwork.
 export const MAX_ARTWORK_BYTES = 5 * 1024 * 1024;
 export const MAX_ARTWORK_SIDE = 256;
 export const MAX_ARTWORK_FRAMES = 1024;
@@ -13,7 +13,7 @@ export const MAX_ARTWORK_FRAMES = 1024;
 export { MAX_HASHTAGS_PER_POST };
 
 /**
- * Artworks and playlists share one table so both have a `post_id` (PROTOCOL.md §5 returns either
+ * Artworks and playlists share one table so both have a `post_id` (docs/device-protocol.md §5 returns either
  * kind from `query_posts`). Artwork-only columns are null for playlists.
  */
 export const posts = pgTable(
@@ -26,11 +26,11 @@ export const posts = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     description: text('description'),
-    // SPEC §2: lower-case, without '#', de-duplicated by the app.
+    // docs/product.md §2: lower-case, without '#', de-duplicated by the app.
     hashtags: text('hashtags').array().notNull().default(sql`'{}'::text[]`),
     state: postState('state').notNull().default('processing'),
     failureReason: text('failure_reason'),
-    // PROTOCOL.md §8: content at a key never changes; replacing the image mints a new key.
+    // docs/device-protocol.md §8: content at a key never changes; replacing the image mints a new key.
     storageKey: uuid('storage_key').unique(),
     // A replacement being processed; promoted to storage_key by the worker once its files are in the vault.
     pendingStorageKey: uuid('pending_storage_key').unique(),
@@ -48,14 +48,14 @@ export const posts = pgTable(
     alphaMeta: boolean('alpha_meta'),
     transparencyActual: boolean('transparency_actual'),
     alphaActual: boolean('alpha_actual'),
-    // Lower-case hex SHA-256 of the uploaded bytes (SPEC §2 duplicate detection).
+    // Lower-case hex SHA-256 of the uploaded bytes (docs/product.md §2 duplicate detection).
     sha256: text('sha256'),
     approvedAt: tstz('approved_at'),
     hiddenByModAt: tstz('hidden_by_mod_at'),
     hiddenByOwnerAt: tstz('hidden_by_owner_at'),
     promotedAt: tstz('promoted_at'),
     deletedAt: tstz('deleted_at'),
-    // SPEC §2: set by verify-vault when the native file no longer matches its hash.
+    // docs/product.md §2: set by verify-vault when the native file no longer matches its hash.
     nonConformant: boolean('non_conformant').notNull().default(false),
     metadataModifiedAt: tstz('metadata_modified_at').notNull().defaultNow(),
     artworkModifiedAt: tstz('artwork_modified_at'),
@@ -64,7 +64,7 @@ export const posts = pgTable(
   (t) => [
     // Keyset indexes are ascending on purpose: a backward btree scan yields exactly `ORDER BY … DESC`
     // (NULLS FIRST), which a drizzle-kit `DESC NULLS LAST` index would not match.
-    // Public feeds (SPEC §1, PROTOCOL.md §5 channel rules): newest first by id over visible posts.
+    // Public feeds (docs/product.md §1, docs/device-protocol.md §5 channel rules): newest first by id over visible posts.
     index('posts_public_feed_idx')
       .on(t.id)
       .where(
@@ -77,7 +77,7 @@ export const posts = pgTable(
     index('posts_deleted_at_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
     index('posts_hashtags_idx').using('gin', t.hashtags),
     index('posts_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
-    // SPEC §2: the same bytes twice → 409 naming the existing post; deleted or failed uploads free the hash.
+    // docs/product.md §2: the same bytes twice → 409 naming the existing post; deleted or failed uploads free the hash.
     uniqueIndex('posts_sha256_live_key')
       .on(t.sha256)
       .where(sql`${t.deletedAt} is null and ${t.state} <> 'failed'`),
@@ -101,7 +101,7 @@ export const posts = pgTable(
   ],
 );
 
-// SPEC §6 cleanup: vault files whose post was purged or whose image was replaced, deleted later.
+// docs/product.md §6 cleanup: vault files whose post was purged or whose image was replaced, deleted later.
 export const retiredVaultFiles = pgTable(
   'retired_vault_files',
   {

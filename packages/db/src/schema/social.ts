@@ -14,7 +14,7 @@ export const TRIGGER_CONSTRAINTS = {
   commentParent: 'comments_parent_consistent',
 } as const;
 
-// SPEC §4: any emoji string 1–20 chars, ≤5 distinct per member per post; the unique key makes
+// docs/product.md §4: any emoji string 1–20 chars, ≤5 distinct per member per post; the unique key makes
 // add/remove idempotent.
 export const reactions = pgTable(
   'reactions',
@@ -31,14 +31,14 @@ export const reactions = pgTable(
   },
   (t) => [
     unique('reactions_user_post_emoji_key').on(t.userId, t.postId, t.emoji),
-    // PROTOCOL.md §5 `reactions` channel: posts a user reacted to, newest reaction first.
+    // docs/device-protocol.md §5 `reactions` channel: posts a user reacted to, newest reaction first.
     index('reactions_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('reactions_post_emoji_idx').on(t.postId, t.emoji),
     check('reactions_emoji_length', sql`char_length(${t.emoji}) between 1 and 20`),
   ],
 );
 
-// SPEC §4: threaded to depth 2; a soft delete keeps the row so replies keep their place.
+// docs/product.md §4: threaded to depth 2; a soft delete keeps the row so replies keep their place.
 export const comments = pgTable(
   'comments',
   {
@@ -86,7 +86,7 @@ export const follows = pgTable(
   ],
 );
 
-// SPEC §4: content, comments, reactions and follows between the two are refused both ways.
+// docs/product.md §4: content, comments, reactions and follows between the two are refused both ways.
 export const blocks = pgTable(
   'blocks',
   {

@@ -4,7 +4,7 @@ import { type AnyPgColumn, boolean, check, index, integer, pgTable, text, unique
 import { createdAtColumn, idColumn, refColumn, tstz } from './columns.ts';
 import { userRole } from './enums.ts';
 
-// SPEC §1: the hashtags a member may opt in to; everyone else never sees posts carrying them.
+// docs/product.md §1: the hashtags a member may opt in to; everyone else never sees posts carrying them.
 // The list is the HTTP contract's (@makapix/protocol http/users.ts).
 export { MONITORED_HASHTAGS };
 
@@ -14,13 +14,13 @@ export const users = pgTable(
     id: idColumn(),
     email: text('email').notNull(),
     handle: text('handle').notNull(),
-    // SPEC §1: handles are unique ignoring case and look-alike characters; the app lower-cases and
+    // docs/product.md §1: handles are unique ignoring case and look-alike characters; the app lower-cases and
     // folds look-alikes into this column, the unique index enforces it.
     handleCanonical: text('handle_canonical').notNull(),
     bio: text('bio'),
     avatarUrl: text('avatar_url'),
     role: userRole('role').notNull().default('member'),
-    // SPEC §1: trusted members' posts skip the approval queue.
+    // docs/product.md §1: trusted members' posts skip the approval queue.
     trusted: boolean('trusted').notNull().default(false),
     reputation: integer('reputation').notNull().default(0),
     emailVerifiedAt: tstz('email_verified_at'),
@@ -31,7 +31,7 @@ export const users = pgTable(
     deactivatedAt: tstz('deactivated_at'),
     deletedAt: tstz('deleted_at'),
     monitoredHashtags: text('monitored_hashtags').array().notNull().default(sql`'{}'::text[]`),
-    // SPEC §6 send-email: the daily notifications digest, on unless the member turns it off.
+    // docs/product.md §6 send-email: the daily notifications digest, on unless the member turns it off.
     emailDigest: boolean('email_digest').notNull().default(true),
     createdAt: createdAtColumn(),
   },
@@ -48,7 +48,7 @@ export const users = pgTable(
   ],
 );
 
-// SPEC §3: slow-KDF hash (scrypt) as one self-describing string; one row per member.
+// docs/product.md §3: slow-KDF hash (scrypt) as one self-describing string; one row per member.
 export const passwordCredentials = pgTable('password_credentials', {
   userId: refColumn('user_id')
     .primaryKey()
@@ -57,7 +57,7 @@ export const passwordCredentials = pgTable('password_credentials', {
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });
 
-// SPEC §3: emailed links carry a random token; only its SHA-256 (hex) is stored.
+// docs/product.md §3: emailed links carry a random token; only its SHA-256 (hex) is stored.
 export const emailVerificationTokens = pgTable(
   'email_verification_tokens',
   {
@@ -88,7 +88,7 @@ export const passwordResetTokens = pgTable(
   (t) => [index('password_reset_tokens_user_idx').on(t.userId), index('password_reset_tokens_expires_idx').on(t.expiresAt)],
 );
 
-// SPEC §3: rotated on every use; presenting an already-rotated token revokes its whole family.
+// docs/product.md §3: rotated on every use; presenting an already-rotated token revokes its whole family.
 export const refreshTokens = pgTable(
   'refresh_tokens',
   {

@@ -6,8 +6,8 @@ import { players } from './players.ts';
 import { posts } from './posts.ts';
 
 /**
- * SPEC §4 Artwork Views: once per viewer per artwork per UTC day. `viewer_key` names the viewer:
- * `u:<user id>` for a member (a device view counts for its owner, PROTOCOL.md §7) or `v:<hash>` for
+ * docs/product.md §4 Artwork Views: once per viewer per artwork per UTC day. `viewer_key` names the viewer:
+ * `u:<user id>` for a member (a device view counts for its owner, docs/device-protocol.md §7) or `v:<hash>` for
  * an anonymous visitor; the unique key makes counting idempotent.
  */
 export const artworkViews = pgTable(
@@ -27,7 +27,7 @@ export const artworkViews = pgTable(
   ],
 );
 
-/** SPEC §4 impressions, counted separately from views: one counter row per post per UTC day. */
+/** docs/product.md §4 impressions, counted separately from views: one counter row per post per UTC day. */
 export const artworkImpressions = pgTable(
   'artwork_impressions',
   {
@@ -44,7 +44,7 @@ export const artworkImpressions = pgTable(
 );
 
 /**
- * PROTOCOL.md §7 view events as received from players. The unique key is the duplicate test
+ * docs/device-protocol.md §7 view events as received from players. The unique key is the duplicate test
  * (same player + post + device timestamp); the cleanup job trims old rows by `received_at`.
  */
 export const deviceViewEvents = pgTable(

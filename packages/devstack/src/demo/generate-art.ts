@@ -9,7 +9,7 @@ export interface ArtworkSpec {
   format: ImageFormat;
   width: number;
   height: number;
-  /** 1 for a still; GIF and WebP may animate (SPEC.md §2). */
+  /** 1 for a still; GIF and WebP may animate (docs/product.md §2). */
   frames?: number;
 }
 

@@ -7,7 +7,7 @@ import { generateArtwork, type ArtworkSpec } from './generate-art.ts';
 import { SeedApi, type Session } from './seed-api.ts';
 
 /**
- * Demo data for `npm start` (SPEC.md §7): a site owner, artists with ≥50 procedurally generated
+ * Demo data for `npm start` (docs/product.md §7): a site owner, artists with ≥50 procedurally generated
  * artworks in every allowed format (animated GIF/WebP included), follows, reactions, comments and
  * promotions. Runs once: a database that already has the demo owner is left alone.
  */

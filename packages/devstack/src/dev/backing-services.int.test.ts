@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBackingServices } from './backing-services.ts';
 import { loadDevConfig } from './config.ts';
 
-// `npm start` with DATABASE_URL / REDIS_URL / SMTP_URL set (SPEC.md §7): nothing embedded is
+// `npm start` with DATABASE_URL / REDIS_URL / SMTP_URL set (docs/product.md §7): nothing embedded is
 // started, and the given database is migrated, since the children run without migrate-on-start.
 const adminUrl = inject('databaseUrl');
 const name = `t_ext_${randomBytes(6).toString('hex')}`;

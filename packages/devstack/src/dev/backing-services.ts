@@ -16,7 +16,7 @@ type Log = (name: string, line: string) => void;
 
 /**
  * PostgreSQL, Redis and SMTP for the dev command: the embedded ones, with their data under the data
- * directory, or the external ones DATABASE_URL / REDIS_URL / SMTP_URL name (SPEC.md §7). Each service
+ * directory, or the external ones DATABASE_URL / REDIS_URL / SMTP_URL name (docs/product.md §7). Each service
  * started here pushes its stop function onto `stops` at once, so a failure halfway still stops it.
  */
 export async function startBackingServices(config: DevConfig, log: Log, stops: (() => Promise<void>)[]): Promise<BackingServices> {

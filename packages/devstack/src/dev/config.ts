@@ -26,7 +26,7 @@ const envSchema = z.object({
   MAKAPIX_BROKER_PROCESSES: z.union([z.literal('auto'), envInt().min(1).max(16)]).default(1),
   MAKAPIX_SIM_PLAYERS: envInt().min(0).max(50).default(3),
   MAKAPIX_SEED_ARTWORKS: envInt().min(1).max(500).default(55),
-  // SPEC.md §7: the same variables the services read point the dev command at external services;
+  // docs/product.md §7: the same variables the services read point the dev command at external services;
   // each one given replaces the embedded PostgreSQL, redis-server or SMTP sink.
   DATABASE_URL: externalUrl(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
   REDIS_URL: externalUrl(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),

@@ -12,7 +12,7 @@ import { waitForHealthy } from './health.ts';
 import { NEXT_BIN, recordWebBuild, webBuildIsCurrent, webDistDir, webSourceHash } from './web-build.ts';
 
 /**
- * The run command (SPEC.md §7): embedded PostgreSQL, redis-server, the SMTP sink (or the external
+ * The run command (docs/product.md §7): embedded PostgreSQL, redis-server, the SMTP sink (or the external
  * services DATABASE_URL / REDIS_URL / SMTP_URL name) and the dev CA in-process; api, worker, broker,
  * web, Caddy and simulated players as children with one log stream. Data lives under .data/dev and
  * is reused by the next start.

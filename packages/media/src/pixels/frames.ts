@@ -52,7 +52,7 @@ export interface PixelFacts {
   alphaActual: boolean;
 }
 
-/** SPEC.md §2 "actually present in pixels": one pass over every frame. */
+/** docs/product.md §2 "actually present in pixels": one pass over every frame. */
 export function analyzePixels(image: RgbaImage): PixelFacts {
   let uniqueColors = 0;
   let transparencyActual = false;
@@ -79,7 +79,7 @@ export function analyzePixels(image: RgbaImage): PixelFacts {
   return { uniqueColors, transparencyActual, alphaActual };
 }
 
-/** SPEC.md §2 preview: the largest whole-number factor keeping the longest side ≤ 768 (at least 1). */
+/** docs/product.md §2 preview: the largest whole-number factor keeping the longest side ≤ 768 (at least 1). */
 export const UPSCALED_MAX_SIDE = 768;
 export function upscaleFactor(width: number, height: number): number {
   return Math.max(1, Math.floor(UPSCALED_MAX_SIDE / Math.max(width, height)));
@@ -87,7 +87,7 @@ export function upscaleFactor(width: number, height: number): number {
 
 /**
  * Nearest-neighbour by a whole-number factor: each source pixel becomes a factor × factor block
- * (ARCHITECTURE.md convention 9). Done on raw pixels rather than by a resampler so no alpha
+ * (docs/architecture.md §3.9). Done on raw pixels rather than by a resampler so no alpha
  * premultiplication round trip can nudge a semi-transparent pixel.
  */
 export function upscaleFrame(frame: Uint8Array, width: number, height: number, factor: number): Uint8Array {

@@ -3,7 +3,7 @@ import { type Animation, type RgbaImage, pixelKey, pixelsOf } from './frames.ts'
 /**
  * An exact GIF writer. libvips quantises through libimagequant even when an image already has few
  * colours, which changed pixels in our tests near 256 colours; pixel art must never change
- * (SPEC.md §2), so palettes are built from the actual pixels and a frame that needs more than 256
+ * (docs/product.md §2), so palettes are built from the actual pixels and a frame that needs more than 256
  * entries (or partial alpha, which GIF cannot store) makes the rendition impossible instead of lossy.
  */
 export type GifResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };

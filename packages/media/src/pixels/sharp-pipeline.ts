@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import type { RgbaImage } from './frames.ts';
 
 /**
- * The only module that imports sharp (ARCHITECTURE.md convention 9). Everything crosses this
+ * The only module that imports sharp (docs/architecture.md §3.9). Everything crosses this
  * boundary as straight RGBA, so the rest of the pipeline (checks, GIF/BMP writers, scaling) is plain
  * TypeScript that tests can reason about pixel by pixel.
  */
@@ -11,7 +11,7 @@ import type { RgbaImage } from './frames.ts';
 // Artwork jobs decode each input once; libvips' operation cache would only hold memory.
 sharp.cache(false);
 
-/** Largest pixel count sharp may decode: the upload rules' budget (SPEC.md §2) as a second guard. */
+/** Largest pixel count sharp may decode: the upload rules' budget (docs/product.md §2) as a second guard. */
 const PIXEL_LIMIT = DECODE_BUDGET_BYTES / 4;
 
 export class SharpDecodeError extends Error {

@@ -3,13 +3,13 @@ import { opaqueText } from '../text.ts';
 import { handleSchema } from './handles.ts';
 import { ownProfileSchema } from './users.ts';
 
-// Accounts under /api/v1/auth and /me/password (SPEC.md §3): sign-up, email verification, log-in,
+// Accounts under /api/v1/auth and /me/password (docs/product.md §3): sign-up, email verification, log-in,
 // refresh (the refresh token travels in the mpx_refresh cookie, never in these bodies), password reset.
 export const PASSWORD_MIN = 8;
 
 export const PASSWORD_MAX = 1024;
 
-/** SPEC.md §3: at least 8 characters with a letter and a digit. */
+/** docs/product.md §3: at least 8 characters with a letter and a digit. */
 export const passwordSchema = opaqueText()
   .min(PASSWORD_MIN, `A password has at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `A password has at most ${PASSWORD_MAX} characters`)

@@ -3,7 +3,7 @@ import { opaqueText } from '../text.ts';
 import { listSchema } from './lists.ts';
 import { memberRefSchema } from './users.ts';
 
-// Blocks under /api/v1 (SPEC.md §1).
+// Blocks under /api/v1 (docs/product.md §1).
 
 
 export const blockParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the member') });

@@ -3,7 +3,7 @@ import { opaqueText, text } from '../text.ts';
 import { memberRefSchema } from './users.ts';
 import { codePointLength } from '../requests.ts';
 
-// Comments under /api/v1 (SPEC.md §1, §3): writing, editing, and the thread shapes.
+// Comments under /api/v1 (docs/product.md §1, §3): writing, editing, and the thread shapes.
 
 export const MAX_COMMENT_CHARS = 2000;
 
@@ -25,7 +25,7 @@ export type PatchCommentsIdBody = z.infer<typeof patchCommentsIdBodySchema>;
 /**
  * How a comment shows to this viewer. `deleted` (by its author), `hidden` (by a moderator; its
  * author and moderators still read it) and `blocked` (the viewer blocked the author) keep their
- * place in the thread with body and author withheld, so replies stay where they were (SPEC.md §4).
+ * place in the thread with body and author withheld, so replies stay where they were (docs/product.md §4).
  */
 export const commentStateSchema = z.enum(['visible', 'deleted', 'hidden', 'blocked']);
 export type CommentState = z.infer<typeof commentStateSchema>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { opaqueText } from '../text.ts';
 import { httpViewEventSchema } from '../device-events.ts';
 
-// The device's HTTPS routes (PROTOCOL.md §5, §7; paths in DEVICE_HTTP_PATHS): snake_case like the
+// The device's HTTPS routes (docs/device-protocol.md §5, §7; paths in DEVICE_HTTP_PATHS): snake_case like the
 // MQTT payloads they mirror. The answers of a device request are the protocol's deviceResponseSchema.
 
 /** A device request over HTTPS: any JSON object, checked by the request's own schema afterwards. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// SPEC.md §3: every HTTP error is `{"error": {"code": "snake_case", "message": "…", "details"?: …}}`.
+// docs/product.md §3: every HTTP error is `{"error": {"code": "snake_case", "message": "…", "details"?: …}}`.
 // The codes are stable: clients (web, firmware-sim, tests) branch on them, never on messages.
 export const HTTP_ERROR_STATUS = {
   validation_error: 400,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { opaqueText, text } from '../text.ts';
 
-// Feeds under /api/v1 (SPEC.md §1): the paths of the hashtag and artist feeds; pages are lists of post summaries.
+// Feeds under /api/v1 (docs/product.md §1): the paths of the hashtag and artist feeds; pages are lists of post summaries.
 
 
 export const getFeedsHashtagsTagParamsSchema = z.object({ tag: text({ min: 1, max: 128 }) });

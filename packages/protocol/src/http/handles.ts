@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { opaqueText } from '../text.ts';
 
 /**
- * Member handles (SPEC.md §1): 3–32 characters, unique ignoring case and look-alike characters.
+ * Member handles (docs/product.md §1): 3–32 characters, unique ignoring case and look-alike characters.
  *
  * Shape: letters A–Z/a–z, digits, `_`, `.` and `-`; the first character is a letter or digit and the
  * last is not `.` or `-` (so a handle reads cleanly at the end of a URL or sentence). The input is

@@ -1,4 +1,4 @@
-// The HTTP contract of `/api/v1` (SPEC.md §3): every request and response shape the api validates
+// The HTTP contract of `/api/v1` (docs/product.md §3): every request and response shape the api validates
 // and serializes with, one file per area, so the web client imports the same types.
 export * from './lists.ts';
 export * from './errors.ts';

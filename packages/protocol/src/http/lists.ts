@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { opaqueText } from '../text.ts';
 
-// SPEC.md §3: `/api/v1` lists are `{"items": […], "nextCursor": string|null}` with keyset cursors,
+// docs/product.md §3: `/api/v1` lists are `{"items": […], "nextCursor": string|null}` with keyset cursors,
 // `limit` default 50, max 200. (Device routes keep their own snake_case shapes.)
 export const LIST_DEFAULT_LIMIT = 50;
 export const LIST_MAX_LIMIT = 200;

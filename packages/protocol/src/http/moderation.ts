@@ -4,7 +4,7 @@ import { listQuerySchema } from './lists.ts';
 import { postStateSchema, postSummarySchema } from './posts.ts';
 import { userRoleSchema } from './users.ts';
 
-// Moderation under /api/v1/mod (SPEC.md §1, §3: camelCase, every integer key as a sqid, ISO
+// Moderation under /api/v1/mod (docs/product.md §1, §3: camelCase, every integer key as a sqid, ISO
 // timestamps): the queue, members, posts, comments, reports and the audit log.
 
 export const modUserRefSchema = z.object({ id: z.string(), handle: z.string() });

@@ -3,7 +3,7 @@ import { opaqueText } from '../text.ts';
 import { listQuerySchema } from './lists.ts';
 import { memberRefSchema } from './users.ts';
 
-// Notifications under /api/v1 (SPEC.md §1, §6): the list, the unread count and the live hub messages.
+// Notifications under /api/v1 (docs/product.md §1, §6): the list, the unread count and the live hub messages.
 
 /** The database's notification enum is built from this list (@makapix/db enums). */
 export const NOTIFICATION_TYPES = ['reaction', 'comment', 'reply', 'follow', 'post_approved', 'post_promoted', 'moderation'] as const;

@@ -5,7 +5,7 @@ import { COMMAND_ACK_STATUSES, PLAYER_STATUSES } from '../device-events.ts';
 import { playerKeySchema } from '../identity.ts';
 import { devicePlaysetChannelBodySchema, PLAYSET_MAX_CHANNELS, playsetNameSchema } from '../playsets.ts';
 
-// Players under /api/v1/players (SPEC.md §5, PROTOCOL.md §2): the owner's players, their commands,
+// Players under /api/v1/players (docs/product.md §5, docs/device-protocol.md §2): the owner's players, their commands,
 // live events, and the device's own routes.
 
 export const playerIdParamsSchema = z.object({ id: opaqueText().describe('The player key') });
@@ -66,7 +66,7 @@ export const ownerPlayerEventSchema = z.object({
 });
 export type OwnerPlayerEvent = z.infer<typeof ownerPlayerEventSchema>;
 
-// The owner's command request (camelCase, public ids). The api turns it into the PROTOCOL.md §6
+// The owner's command request (camelCase, public ids). The api turns it into the docs/device-protocol.md §6
 // device payload: show_artwork is filled from the post, by_user/reactions from the member, and the
 // finished envelope is validated with the protocol's `commandSchema`.
 const publicId = opaqueText({ min: 1, max: 64 });
@@ -80,14 +80,14 @@ export const commandRequestSchema = z.discriminatedUnion('commandType', [
     commandType: z.literal('play_channel'),
     payload: z.discriminatedUnion('channelName', [
       z.object({ channelName: z.literal(['all', 'promoted']) }),
-      // Never `user`: the firmware rejects it (PROTOCOL.md §6); an owner's own posts are `by_user`.
+      // Never `user`: the firmware rejects it (docs/device-protocol.md §6); an owner's own posts are `by_user`.
       z.object({ channelName: z.literal(['by_user', 'reactions']), userId: publicId }),
       z.object({ channelName: z.literal('hashtag'), hashtag: text({ min: 1, max: 64 }) }),
     ]),
   }),
   z.object({
     commandType: z.literal('execute_playset'),
-    // The full PROTOCOL.md §6 channel (sdcard, pinned, offset), not only what a saved playset holds.
+    // The full docs/device-protocol.md §6 channel (sdcard, pinned, offset), not only what a saved playset holds.
     payload: z.object({ name: playsetNameSchema.optional(), channels: z.array(devicePlaysetChannelBodySchema).min(1).max(PLAYSET_MAX_CHANNELS) }),
   }),
   z.object({ commandType: z.literal('set_paused'), payload: z.object({ paused: z.boolean() }) }),
@@ -109,7 +109,7 @@ export const commandLogItemSchema = z.object({
   commandId: z.string(),
   playerId: z.string(),
   commandType: z.enum(COMMAND_TYPES),
-  payload: z.record(z.string(), z.unknown()).describe('The device payload as sent (PROTOCOL.md §6, snake_case)'),
+  payload: z.record(z.string(), z.unknown()).describe('The device payload as sent (docs/device-protocol.md §6, snake_case)'),
   sentAt: z.string(),
   ack: playerCommandAckSchema.nullable(),
 });

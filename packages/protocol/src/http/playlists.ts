@@ -3,9 +3,9 @@ import { opaqueText, text } from '../text.ts';
 import { codePointLength } from '../requests.ts';
 import { ownerRefSchema, postSummarySchema } from './posts.ts';
 
-// Playlists under /api/v1 (SPEC.md §5): ordered artworks with per-item dwell time, public or hidden.
+// Playlists under /api/v1 (docs/product.md §5): ordered artworks with per-item dwell time, public or hidden.
 
-/** SPEC.md §5; the database holds the same bound as a check constraint (@makapix/db playlists). */
+/** docs/product.md §5; the database holds the same bound as a check constraint (@makapix/db playlists). */
 export const MAX_PLAYLIST_ITEMS = 100;
 
 const chars = (min: number, max: number, what: string) =>

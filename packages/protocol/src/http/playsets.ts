@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { opaqueText } from '../text.ts';
 import { EXPOSURE_MODES, NAMED_CHANNELS, PICK_MODES, playsetNameSchema } from '../playsets.ts';
 
-// Playsets under /api/v1 (SPEC.md §5): saved criteria by name; the body shapes are in ../playsets.ts.
+// Playsets under /api/v1 (docs/product.md §5): saved criteria by name; the body shapes are in ../playsets.ts.
 
 
 export const playsetNameParamsSchema = z.object({ name: playsetNameSchema });

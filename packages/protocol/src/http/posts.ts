@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { opaqueText, text } from '../text.ts';
 import { NATIVE_FORMATS } from '../artwork-object.ts';
 
-// Posts under /api/v1 (SPEC.md §2, §3: camelCase, sqid ids): the upload and edit fields, and the
+// Posts under /api/v1 (docs/product.md §2, §3: camelCase, sqid ids): the upload and edit fields, and the
 // summary and detail shapes the posts, feeds and search routes answer with.
 
-/** SPEC.md §2; the database holds the same bound as a check constraint (@makapix/db posts). */
+/** docs/product.md §2; the database holds the same bound as a check constraint (@makapix/db posts). */
 export const MAX_HASHTAGS_PER_POST = 64;
-// SPEC.md §2: title 1–128 chars, description ≤5000, hashtags lower-cased, '#' stripped,
+// docs/product.md §2: title 1–128 chars, description ≤5000, hashtags lower-cased, '#' stripped,
 // de-duplicated, ≤64 per post and each ≤64 chars.
 export const MAX_TITLE_CHARS = 128;
 export const MAX_DESCRIPTION_CHARS = 5000;
@@ -67,7 +67,7 @@ export type PostPatch = z.output<typeof postPatchSchema>;
 export const POST_STATES = ['processing', 'ready', 'failed'] as const;
 export const postStateSchema = z.enum(POST_STATES);
 export type PostState = z.infer<typeof postStateSchema>;
-/** The four formats of a file and its renditions (the vault's extensions, PROTOCOL.md §8). */
+/** The four formats of a file and its renditions (the vault's extensions, docs/device-protocol.md §8). */
 export const postFormatSchema = z.enum(NATIVE_FORMATS);
 
 export const ownerRefSchema = z.object({ id: z.string(), handle: z.string() });
@@ -76,7 +76,7 @@ export type OwnerRef = z.infer<typeof ownerRefSchema>;
 export const postFilesSchema = z.object({
   /** The native file, as uploaded. */
   artUrl: z.string(),
-  /** Whole-number nearest-neighbour preview (SPEC.md §2). */
+  /** Whole-number nearest-neighbour preview (docs/product.md §2). */
   upscaledUrl: z.string(),
   /** Every rendition the worker writes: static → png, gif, webp, bmp; animated → gif, webp. */
   renditions: z.array(z.object({ format: postFormatSchema, url: z.string() })),
@@ -123,7 +123,7 @@ export const postDetailSchema = postSummarySchema.extend({
   artworkModifiedAt: z.string().nullable(),
   files: postFilesSchema.nullable(),
   counts: z.object({ reactions: z.number().int(), comments: z.number().int(), views: z.number().int() }),
-  /** Only for the artist (SPEC.md §1 "see per-artwork views and reactions"); null for everyone else. */
+  /** Only for the artist (docs/product.md §1 "see per-artwork views and reactions"); null for everyone else. */
   ownerInfo: z
     .object({
       failureReason: z.string().nullable(),

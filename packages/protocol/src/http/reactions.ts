@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { opaqueText } from '../text.ts';
 
-// Reactions under /api/v1 (SPEC.md §1): the emoji reactions of a post.
+// Reactions under /api/v1 (docs/product.md §1): the emoji reactions of a post.
 
 
 export const reactionPostParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 32 }).describe('sqid of the post') });

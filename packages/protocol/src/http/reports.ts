@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { opaqueText, text } from '../text.ts';
 import { codePointLength } from '../requests.ts';
 
-// Reports under /api/v1 (SPEC.md §1): a member reports a post, comment or member.
+// Reports under /api/v1 (docs/product.md §1): a member reports a post, comment or member.
 
 /** The database's report enums are built from these (@makapix/db enums). */
 export const REPORT_TARGET_TYPES = ['post', 'comment', 'user'] as const;

@@ -4,7 +4,7 @@ import { listQuerySchema } from './lists.ts';
 import { listSchema } from './lists.ts';
 import { postSummarySchema } from './posts.ts';
 
-// Search under /api/v1 (SPEC.md §1): artworks, artists and hashtags.
+// Search under /api/v1 (docs/product.md §1): artworks, artists and hashtags.
 
 export const SEARCH_TYPES = ['artworks', 'artists', 'hashtags'] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];

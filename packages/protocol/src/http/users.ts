@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { opaqueText, text } from '../text.ts';
 import { handleSchema } from './handles.ts';
 
-// Members under /api/v1 (SPEC.md §1, §3: camelCase, sqid ids): profiles, the own-profile edit, the
+// Members under /api/v1 (docs/product.md §1, §3: camelCase, sqid ids): profiles, the own-profile edit, the
 // role grant, and the member reference every social list entry carries.
 
-/** The monitored hashtags a member may opt in to see (SPEC.md §1); the database stores the same list. */
+/** The monitored hashtags a member may opt in to see (docs/product.md §1); the database stores the same list. */
 export const MONITORED_HASHTAGS = ['politics', 'nsfw', 'explicit', '13plus', 'violence'] as const;
 export type MonitoredHashtag = (typeof MONITORED_HASHTAGS)[number];
 
@@ -18,7 +18,7 @@ export const userSqidParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 6
 export const userHandleParamsSchema = z.object({ handle: opaqueText({ min: 1, max: 128 }) });
 
 /**
- * The two shapes a member is shown in (HTTP JSON, camelCase, sqid ids — SPEC.md §3). The public
+ * The two shapes a member is shown in (HTTP JSON, camelCase, sqid ids — docs/product.md §3). The public
  * profile is what anyone may see; the own profile adds what only the member (and the site) knows.
  */
 export const publicProfileSchema = z.object({
@@ -35,10 +35,10 @@ export type PublicProfile = z.infer<typeof publicProfileSchema>;
 export const ownProfileSchema = publicProfileSchema.extend({
   email: z.string(),
   emailVerified: z.boolean(),
-  monitoredHashtags: z.array(z.enum(MONITORED_HASHTAGS)).describe('monitored hashtags this member opted in to see (SPEC.md §1)'),
+  monitoredHashtags: z.array(z.enum(MONITORED_HASHTAGS)).describe('monitored hashtags this member opted in to see (docs/product.md §1)'),
   reputation: z.int(),
   trusted: z.boolean().describe('posts skip the approval queue'),
-  emailDigest: z.boolean().describe('receives the daily email digest of unread notifications (SPEC.md §6)'),
+  emailDigest: z.boolean().describe('receives the daily email digest of unread notifications (docs/product.md §6)'),
 });
 export type OwnProfile = z.infer<typeof ownProfileSchema>;
 
@@ -50,8 +50,8 @@ export const profilePatchSchema = z
     handle: handleSchema.optional(),
     bio: text().max(BIO_MAX, `A bio has at most ${BIO_MAX} characters`).nullable().optional(),
     avatarUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
-    monitoredHashtags: z.array(z.enum(MONITORED_HASHTAGS)).max(MONITORED_HASHTAGS.length * 2).optional().describe('monitored hashtags to opt in to (SPEC.md §1)'),
-    emailDigest: z.boolean().optional().describe('receive the daily email digest of unread notifications (SPEC.md §6)'),
+    monitoredHashtags: z.array(z.enum(MONITORED_HASHTAGS)).max(MONITORED_HASHTAGS.length * 2).optional().describe('monitored hashtags to opt in to (docs/product.md §1)'),
+    emailDigest: z.boolean().optional().describe('receive the daily email digest of unread notifications (docs/product.md §6)'),
   })
   .strict();
 export type ProfilePatch = z.infer<typeof profilePatchSchema>;

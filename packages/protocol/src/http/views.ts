@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { opaqueText } from '../text.ts';
 import { postStatsSchema } from './posts.ts';
 
-// Views under /api/v1 (SPEC.md §1): recording a web view or impression, and an artist's post stats.
+// Views under /api/v1 (docs/product.md §1): recording a web view or impression, and an artist's post stats.
 
 
 export const viewPostParamsSchema = z.object({ sqid: opaqueText({ min: 1, max: 64 }) });
