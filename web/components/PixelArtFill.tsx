@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { pixelScale } from '@/lib/pixel-scale';
+import { pixelScale, snapToDevicePixels } from '@/lib/pixel-scale';
 import type { PixelArtProps } from './PixelArt';
 
 // useLayoutEffect warns during server render; the server path never runs effects anyway.
@@ -51,9 +51,22 @@ export function PixelArtFill({ src, alt, width, height, fallbackBox, checker = t
 
   const area = measured ?? fallbackBox ?? { width, height };
   const scale = pixelScale(width, height, area.width, area.height, dpr);
+  const imgRef = useRef<HTMLImageElement>(null);
+  // After every size change (and on window resizes, which can move the box by a fraction of a device
+  // pixel), the image is moved onto whole device pixels before paint.
+  useIsoLayoutEffect(() => {
+    const img = imgRef.current;
+    if (!img) return;
+    const snap = () => snapToDevicePixels(img, window.devicePixelRatio || 1);
+    snap();
+    window.addEventListener('resize', snap);
+    void document.fonts?.ready.then(snap);
+    return () => window.removeEventListener('resize', snap);
+  }, [scale.cssWidth, scale.cssHeight, dpr]);
   return (
     <div ref={boxRef} className={`pixel-box${checker ? ' checker' : ''}${className ? ` ${className}` : ''}`}>
       <img
+        ref={imgRef}
         data-pixel-art=""
         data-scale={scale.factor}
         src={src}

@@ -1,6 +1,6 @@
 'use client';
 import { useLayoutEffect } from 'react';
-import { pixelScale } from '@/lib/pixel-scale';
+import { pixelScale, snapToDevicePixels } from '@/lib/pixel-scale';
 
 /** Sizes one fixed-box artwork for this screen's devicePixelRatio (see PixelArt). */
 function scaleImage(img: HTMLImageElement, dpr: number): void {
@@ -44,6 +44,7 @@ export function PixelScaler() {
       const dpr = window.devicePixelRatio || 1;
       for (const img of root.querySelectorAll<HTMLImageElement>('img[data-pixel-art][data-box-w]')) {
         scaleImage(img, dpr);
+        snapToDevicePixels(img, dpr);
         if (reduced.matches && img.dataset.still !== undefined) holdStill(img);
       }
     };
@@ -60,8 +61,16 @@ export function PixelScaler() {
       for (const r of records) for (const node of r.addedNodes) if (node instanceof Element) apply(node.parentNode ?? node);
     });
     observer.observe(document.body, { childList: true, subtree: true });
+    // Layout that moves the grid (a resize, a web font arriving) can leave it between device pixels.
+    const resnap = () => apply(document);
+    const bodySize = new ResizeObserver(resnap);
+    bodySize.observe(document.body);
+    window.addEventListener('resize', resnap);
+    void document.fonts?.ready.then(resnap);
     return () => {
       observer.disconnect();
+      bodySize.disconnect();
+      window.removeEventListener('resize', resnap);
       query?.removeEventListener('change', onDpr);
     };
   }, []);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRID_CELL, gridSpan, pixelScale } from './pixel-scale.ts';
+import { deviceSnapOffset, GRID_CELL, gridSpan, pixelScale } from './pixel-scale.ts';
 
 const DPRS = [1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 4];
 const WIDTHS = [320, 360, 390, 414, 768, 1024, 1280, 1366, 1440, 1920, 2560, 3840];
@@ -50,5 +50,24 @@ describe('pixelScale', () => {
     expect(gridSpan(128, 64)).toBe(1);
     expect(gridSpan(129, 64)).toBe(2);
     expect(gridSpan(null, null)).toBe(1);
+  });
+});
+
+describe('deviceSnapOffset', () => {
+  it('moves a corner onto the nearest whole device pixel at every ratio, by less than half a device pixel', () => {
+    for (const dpr of [1, 1.25, 1.5, 2, 2.625, 3]) {
+      for (const pos of [0, 0.3, 76.59, 159.59, 200.5, 1023.123]) {
+        const { dx, dy } = deviceSnapOffset(pos, pos + 0.1, dpr);
+        const x = (pos + dx) * dpr;
+        const y = (pos + 0.1 + dy) * dpr;
+        expect(Math.abs(x - Math.round(x))).toBeLessThan(1e-6);
+        expect(Math.abs(y - Math.round(y))).toBeLessThan(1e-6);
+        expect(Math.abs(dx * dpr)).toBeLessThanOrEqual(0.5 + 1e-9);
+      }
+    }
+  });
+
+  it('leaves an aligned corner where it is', () => {
+    expect(deviceSnapOffset(160, 80, 1.25)).toEqual({ dx: 0, dy: 0 });
   });
 });

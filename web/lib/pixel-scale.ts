@@ -27,3 +27,22 @@ export const GRID_CELL = 128;
 export function gridSpan(artWidth: number | null, artHeight: number | null): 1 | 2 {
   return Math.max(artWidth ?? 0, artHeight ?? 0) > GRID_CELL ? 2 : 1;
 }
+
+/**
+ * The CSS offset that moves a box whose top-left corner is at (left, top) CSS px onto the nearest
+ * whole device pixel. A whole number of device pixels per art pixel is not enough on its own: a
+ * centred image can start half a device pixel in (e.g. at DPR 1.25), and then every edge is blended.
+ */
+export function deviceSnapOffset(left: number, top: number, dpr: number): { dx: number; dy: number } {
+  const ratio = Number.isFinite(dpr) && dpr > 0 ? dpr : 1;
+  const snap = (v: number) => (Math.round(v * ratio) - v * ratio) / ratio;
+  return { dx: snap(left), dy: snap(top) };
+}
+
+/** Moves an image onto whole device pixels (its transform is recomputed from its untransformed place). */
+export function snapToDevicePixels(img: HTMLElement, dpr: number): void {
+  img.style.transform = '';
+  const r = img.getBoundingClientRect();
+  const { dx, dy } = deviceSnapOffset(r.left, r.top, dpr);
+  if (Math.abs(dx) > 1e-4 || Math.abs(dy) > 1e-4) img.style.transform = `translate(${dx}px, ${dy}px)`;
+}
