@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceSnapOffset, GRID_CELL, gridSpan, pixelScale } from './pixel-scale.ts';
+import { deviceSnapOffset, GRID_CELL, gridSpan, layoutGrid, pixelScale } from './pixel-scale.ts';
 
 const DPRS = [1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 4];
 const WIDTHS = [320, 360, 390, 414, 768, 1024, 1280, 1366, 1440, 1920, 2560, 3840];
@@ -22,11 +22,25 @@ describe('pixelScale', () => {
             expect(s.cssWidth).toBeLessThanOrEqual(boxW + 1e-9);
             expect(s.cssHeight).toBeLessThanOrEqual(boxH + 1e-9);
           }
-          // And it is the largest such factor.
-          expect(w * (s.factor + 1) > Math.floor(boxW * dpr + 1e-6) || h * (s.factor + 1) > Math.floor(boxH * dpr + 1e-6)).toBe(true);
+          // It is the largest such factor whose size lies on the layout grid (exact in every browser's
+          // fixed-point layout), or the largest that fits when no factor does.
+          const grid = layoutGrid(dpr);
+          const onGrid = (f: number) => (w * f) % grid.device === 0 && (h * f) % grid.device === 0;
+          const fits = (f: number) => w * f <= Math.floor(boxW * dpr + 1e-6) && h * f <= Math.floor(boxH * dpr + 1e-6);
+          if (onGrid(s.factor)) {
+            for (let f = s.factor + 1; fits(f); f++) expect(onGrid(f)).toBe(false);
+            expect(Number.isInteger(s.cssWidth * 64) && Number.isInteger(s.cssWidth * 60)).toBe(true);
+          } else {
+            for (let f = 1; fits(f); f++) expect(onGrid(f)).toBe(false);
+          }
         }
       }
     }
+  });
+
+  it('keeps an 8×8 artwork at 1.25× on the 4 CSS px (5 device px) grid: 85, not 87, device px per pixel', () => {
+    expect(layoutGrid(1.25)).toEqual({ css: 4, device: 5 });
+    expect(pixelScale(8, 8, 560, 560, 1.25)).toEqual({ factor: 85, cssWidth: 544, cssHeight: 544 });
   });
 
   it('gives a 1.25× laptop 10 device pixels per pixel for 16×16 art in a 128 px cell', () => {
@@ -54,20 +68,19 @@ describe('pixelScale', () => {
 });
 
 describe('deviceSnapOffset', () => {
-  it('moves a corner onto the nearest whole device pixel at every ratio, by less than half a device pixel', () => {
+  it('moves a corner onto the layout grid at every ratio, by at most half a grid step', () => {
     for (const dpr of [1, 1.25, 1.5, 2, 2.625, 3]) {
+      const grid = layoutGrid(dpr);
       for (const pos of [0, 0.3, 76.59, 159.59, 200.5, 1023.123]) {
         const { dx, dy } = deviceSnapOffset(pos, pos + 0.1, dpr);
-        const x = (pos + dx) * dpr;
-        const y = (pos + 0.1 + dy) * dpr;
-        expect(Math.abs(x - Math.round(x))).toBeLessThan(1e-6);
-        expect(Math.abs(y - Math.round(y))).toBeLessThan(1e-6);
-        expect(Math.abs(dx * dpr)).toBeLessThanOrEqual(0.5 + 1e-9);
+        for (const v of [(pos + dx) * dpr, (pos + 0.1 + dy) * dpr]) expect(Math.abs(v - Math.round(v))).toBeLessThan(1e-6);
+        expect(Number.isInteger((pos + dx) * 4 + 1e-9) || Math.abs((pos + dx) * 4 - Math.round((pos + dx) * 4)) < 1e-6).toBe(true);
+        expect(Math.abs(dx)).toBeLessThanOrEqual(grid.css / 2 + 1e-9);
       }
     }
   });
 
-  it('leaves an aligned corner where it is', () => {
+  it('leaves a corner already on the grid where it is', () => {
     expect(deviceSnapOffset(160, 80, 1.25)).toEqual({ dx: 0, dy: 0 });
   });
 });
