@@ -106,6 +106,7 @@ const OPEN: Record<string, string> = {
   'POST /api/v1/auth/reset-password': 'acts on the account the emailed token names',
   'PATCH /api/v1/me': "the caller's own profile; no id in the path",
   'POST /api/v1/me/password': "the caller's own password; no id in the path",
+  'PUT /api/v1/me/avatar': "the caller's own avatar; a post of another member is refused (users/avatar.int.test.ts)",
   'POST /api/v1/posts': 'creates a post owned by the caller',
   'POST /api/v1/posts/:sqid/view': 'any viewer reports a view of a post they can see (rate-limited per IP)',
   'PUT /api/v1/posts/:sqid/reactions/:emoji': "any member reacts to a post they can see; the reaction is the caller's",
