@@ -1,28 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { MemberList } from '@/components/MemberList';
-import { ProfileHeader } from '@/components/ProfileHeader';
-import { loadProfile } from '@/lib/profile';
-import { param, type SearchParams } from '@/lib/search-params';
-import { serverApi } from '@/lib/server-api';
+import { FollowListPage, followListTitle, type FollowListProps } from '@/components/FollowListPage';
 
-type Props = { params: Promise<{ handle: string }>; searchParams: SearchParams };
-
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const profile = await loadProfile((await params).handle);
-  return { title: `Following of @${profile.handle}` };
+export async function generateMetadata({ params }: FollowListProps): Promise<Metadata> {
+  return { title: await followListTitle('following', params) };
 }
 
-export default async function FollowingPage({ params, searchParams }: Props) {
-  const profile = await loadProfile((await params).handle);
-  const cursor = param((await searchParams).cursor);
-  const page = await serverApi.followingOf(profile.id, { cursor, limit: 100 });
-  return (
-    <main id="main">
-      <ProfileHeader profile={profile} tab="following" />
-      <h2>Following</h2>
-      <MemberList members={page.items.map((f) => f.member)} empty="Follows nobody yet." />
-      {page.nextCursor ? <p><Link className="btn" href={`?cursor=${encodeURIComponent(page.nextCursor)}`}>More</Link></p> : null}
-    </main>
-  );
+export default function FollowingPage(props: FollowListProps) {
+  return <FollowListPage kind="following" {...props} />;
 }
