@@ -57,7 +57,7 @@ export const profilePatchSchema = z
 export type ProfilePatch = z.infer<typeof profilePatchSchema>;
 
 /** `PUT /me/avatar`: one of my ready artworks becomes my avatar (its upscaled rendition), or none. */
-export const putMeAvatarBodySchema = z.object({ postId: z.string().min(1).max(32).nullable().describe('sqid of my artwork') }).strict();
+export const putMeAvatarBodySchema = z.object({ postId: opaqueText({ min: 1, max: 32 }).nullable().describe('sqid of my artwork') }).strict();
 export type PutMeAvatarBody = z.infer<typeof putMeAvatarBodySchema>;
 
 /** `POST /admin/users/{sqid}/role` (site owner only). */
