@@ -113,6 +113,19 @@ describe('device views', () => {
     expect(await impressionsOf(art.id)).toBe(1);
   });
 
+  it('an unsynced clock (every view stamped 1970-01-01T00:00:00Z) is deduplicated within the 60 s window only', async () => {
+    const art = await insertArtwork(t, artist.id);
+    const key = await newPlayer();
+    const body = view(key, art.id, { intent: 'channel', timestamp: '1970-01-01T00:00:00Z' });
+    expect(await send(key, body)).toEqual({ success: true });
+    expect(await send(key, body)).toEqual({ success: true, deduplicated: true });
+    // 30 s later the firmware reports the same artwork again with the same stamp: a new view.
+    await t.app.redis.del(...(await t.app.redis.keys('makapix:device-view:*')), ...(await t.app.redis.keys('makapix:rl:deviceView*')));
+    expect(await send(key, body)).toEqual({ success: true });
+    expect(await impressionsOf(art.id)).toBe(2);
+    expect((await eventsOf(art.id)).map((e) => e.deviceTimestamp.toISOString())).toEqual(['1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z']);
+  });
+
   it('one view per 5 s per player: the next is rate_limited and not counted', async () => {
     const a = await insertArtwork(t, artist.id);
     const b = await insertArtwork(t, artist.id);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, pgTable, primaryKey, smallint, text, unique } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, pgTable, primaryKey, smallint, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { idColumn, refColumn, tstz } from './columns.ts';
 import { viewIntent } from './enums.ts';
 import { players } from './players.ts';
@@ -67,7 +67,12 @@ export const deviceViewEvents = pgTable(
     receivedAt: tstz('received_at').notNull().defaultNow(),
   },
   (t) => [
-    unique('device_view_events_dedup_key').on(t.playerId, t.postId, t.deviceTimestamp),
+    // docs/device-protocol.md §7: a repeat of player + post + device timestamp is a duplicate. A device
+    // whose clock is not synced stamps every view 1970-01-01T00:00:00Z, so such stamps identify nothing:
+    // they are deduplicated only within the 60 s window (Redis), never forever.
+    uniqueIndex('device_view_events_dedup_key')
+      .on(t.playerId, t.postId, t.deviceTimestamp)
+      .where(sql`${t.deviceTimestamp} >= '2000-01-01T00:00:00Z'`),
     index('device_view_events_received_idx').on(t.receivedAt),
     check('device_view_events_play_order_range', sql`${t.playOrder} between 0 and 2`),
   ],

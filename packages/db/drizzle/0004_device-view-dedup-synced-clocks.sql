@@ -1,0 +1,2 @@
+ALTER TABLE "device_view_events" DROP CONSTRAINT "device_view_events_dedup_key";--> statement-breakpoint
+CREATE UNIQUE INDEX "device_view_events_dedup_key" ON "device_view_events" USING btree ("player_id","post_id","device_timestamp") WHERE "device_view_events"."device_timestamp" >= '2000-01-01T00:00:00Z';
