@@ -24,7 +24,7 @@ export function SiteHeader() {
           <input type="search" name="q" aria-label="Search" placeholder="Search artworks, artists, #tags" />
         </form>
         <nav aria-label="Account" className="header-actions">
-          <Link href="/upload" className="btn primary">Upload</Link>
+          <Link href="/upload" className="btn primary hide-phone">Upload</Link>
           {status === 'signed-in' && user ? (
             <>
               <Link href="/notifications" className="btn" aria-label={count > 0 ? `Notifications, ${count} unread` : 'Notifications, none unread'}>
