@@ -1,4 +1,4 @@
-import { pixelScale } from '@/lib/pixel-scale';
+import { pixelBoxClass, pixelImgProps, pixelScale } from '@/lib/pixel-scale';
 import { PixelArtFill } from './PixelArtFill';
 
 export interface PixelArtProps {
@@ -33,21 +33,12 @@ export function PixelArt(props: PixelArtProps) {
   if (box === 'fill') return <PixelArtFill {...props} />;
   const scale = pixelScale(width, height, box.width, box.height, 1);
   return (
-    <div className={`pixel-box${checker ? ' checker' : ''}${className ? ` ${className}` : ''}`} style={{ width: box.width, height: box.height }}>
+    <div className={pixelBoxClass(checker, className)} style={{ width: box.width, height: box.height }}>
       <img
-        data-pixel-art=""
-        data-scale={scale.factor}
+        {...pixelImgProps(scale, { src, alt, width, height, priority })}
         data-box-w={box.width}
         data-box-h={box.height}
         data-still={stillWhenReducedMotion ? '' : undefined}
-        src={src}
-        alt={alt}
-        width={width}
-        height={height}
-        style={{ width: `${scale.cssWidth}px`, height: `${scale.cssHeight}px` }}
-        loading={priority ? 'eager' : 'lazy'}
-        decoding="async"
-        draggable={false}
       />
     </div>
   );

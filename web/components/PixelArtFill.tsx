@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { pixelScale, snapToDevicePixels } from '@/lib/pixel-scale';
+import { pixelBoxClass, pixelImgProps, pixelScale, snapToDevicePixels } from '@/lib/pixel-scale';
 import type { PixelArtProps } from './PixelArt';
 
 // useLayoutEffect warns during server render; the server path never runs effects anyway.
@@ -64,20 +64,8 @@ export function PixelArtFill({ src, alt, width, height, fallbackBox, checker = t
     return () => window.removeEventListener('resize', snap);
   }, [scale.cssWidth, scale.cssHeight, dpr]);
   return (
-    <div ref={boxRef} className={`pixel-box${checker ? ' checker' : ''}${className ? ` ${className}` : ''}`}>
-      <img
-        ref={imgRef}
-        data-pixel-art=""
-        data-scale={scale.factor}
-        src={src}
-        alt={alt}
-        width={width}
-        height={height}
-        style={{ width: `${scale.cssWidth}px`, height: `${scale.cssHeight}px` }}
-        loading={priority ? 'eager' : 'lazy'}
-        decoding="async"
-        draggable={false}
-      />
+    <div ref={boxRef} className={pixelBoxClass(checker, className)}>
+      <img ref={imgRef} {...pixelImgProps(scale, { src, alt, width, height, priority })} />
     </div>
   );
 }

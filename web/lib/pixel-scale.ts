@@ -79,3 +79,24 @@ export function snapToDevicePixels(img: HTMLElement, dpr: number): void {
   if (Math.abs(dx) > 1e-4) img.style.left = `${dx}px`;
   if (Math.abs(dy) > 1e-4) img.style.top = `${dy}px`;
 }
+
+/** Class of the box around an artwork (the checkerboard shows through transparent pixels). */
+export function pixelBoxClass(checker: boolean, className?: string): string {
+  return `pixel-box${checker ? ' checker' : ''}${className ? ` ${className}` : ''}`;
+}
+
+/** The attributes every artwork `<img>` carries, for a scale chosen by pixelScale. */
+export function pixelImgProps(scale: PixelScale, img: { src: string; alt: string; width: number; height: number; priority?: boolean }) {
+  return {
+    'data-pixel-art': '',
+    'data-scale': scale.factor,
+    src: img.src,
+    alt: img.alt,
+    width: img.width,
+    height: img.height,
+    style: { width: `${scale.cssWidth}px`, height: `${scale.cssHeight}px` },
+    loading: img.priority ? ('eager' as const) : ('lazy' as const),
+    decoding: 'async' as const,
+    draggable: false,
+  };
+}
